@@ -1,0 +1,78 @@
+"""Build the demo telco organisation. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from alignment.models import Membership, Organization, Role, User
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ORGANIZATION = {"slug": "demo-telco", "name": "Demo Telco"}
+DEMO_PEOPLE = [
+    # email, display name, organisation role, job title
+    ("lead@demo.test", "Laura Bianchi", Role.LEAD, "Head of CVM"),
+    ("ceo@demo.test", "Marco Rossi", Role.LEADER, "Chief Executive Officer"),
+    ("cfo@demo.test", "Giulia Conti", Role.LEADER, "Chief Financial Officer"),
+    ("cmo@demo.test", "Paolo Ferrari", Role.LEADER, "Chief Marketing Officer"),
+    ("viewer@demo.test", "Sara Greco", Role.OBSERVER, "Strategy Analyst"),
+]
+DEMO_ADMIN = ("admin@demo.test", "Site Admin")
+
+
+class Command(BaseCommand):
+    help = "Create the demo telco organisation, its people and its workshops (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Multiply every list N times (for benchmarks). Default 1.",
+        )
+        parser.add_argument(
+            "--with-passwords",
+            action="store_true",
+            help="Give the demo logins their password even when DEBUG is off.",
+        )
+
+    def handle(self, *args, scale: int, with_passwords: bool, **options):
+        if scale < 1 or scale > 100:
+            raise CommandError("--scale must be between 1 and 100.")
+        set_passwords = settings.DEBUG or with_passwords
+        with transaction.atomic():
+            organization, _ = Organization.objects.get_or_create(
+                slug=DEMO_ORGANIZATION["slug"], defaults={"name": DEMO_ORGANIZATION["name"]}
+            )
+            for email, name, role, title in DEMO_PEOPLE:
+                user = self._person(email, name, set_passwords)
+                Membership.objects.get_or_create(
+                    organization=organization, user=user, defaults={"role": role, "title": title}
+                )
+            admin = self._person(*DEMO_ADMIN, set_passwords, staff=True)
+            Membership.objects.get_or_create(
+                organization=organization,
+                user=admin,
+                defaults={"role": Role.ADMIN, "title": "Organisation admin"},
+            )
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
+        if set_passwords:
+            logins = ", ".join(email for email, *_ in [*DEMO_PEOPLE, DEMO_ADMIN])
+            self.stdout.write(f"Demo logins: {logins} (password {DEMO_PASSWORD})")
+        else:
+            self.stdout.write("Demo people were created without passwords (DEBUG is off).")
+
+    def _person(self, email: str, name: str, set_password: bool, staff: bool = False) -> User:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"display_name": name, "is_staff": staff, "is_superuser": staff}
+        )
+        # Only touch the password when it is missing or wrong, so a second run
+        # writes nothing (idempotent) yet still repairs a changed demo password.
+        if set_password and not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        elif created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user

@@ -1,0 +1,262 @@
+"""Settings for cvm-align: one module, driven by environment variables.
+
+Without any environment the project runs on embedded defaults (SQLite file,
+Celery in eager mode, local-memory cache) so that a fresh checkout "just works"
+with DEBUG on. With DEBUG off, the production values are required, and a missing
+or malformed one stops start-up with a single line naming the variable.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+from environs import Env, EnvValidationError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = Env(eager=False)
+env.read_env(BASE_DIR / ".env", recurse=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def _required_in_production(default):
+    # In DEBUG the embedded default is fine; in production the value must be set
+    # explicitly, so a forgotten variable cannot silently fall back to SQLite etc.
+    return default if DEBUG else None
+
+
+SECRET_KEY = env.str(
+    "SECRET_KEY",
+    default=_required_in_production("insecure-development-key-do-not-use-in-production"),
+    validate=lambda value: DEBUG or len(value) >= 32,
+    error_messages={"validator_failed": "must be at least 32 characters long"},
+)
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=_required_in_production(["127.0.0.1", "localhost", "testserver"])
+)
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS",
+    default=[],
+    validate=lambda origins: all(o.startswith(("http://", "https://")) for o in origins),
+    error_messages={"validator_failed": "each origin must start with http:// or https://"},
+)
+DATABASES = {
+    "default": env.dj_db_url(
+        "DATABASE_URL",
+        default=_required_in_production(f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=60),
+    )
+}
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL",
+    default="",
+    validate=lambda url: url == "" or url.startswith(("redis://", "rediss://", "amqp://")),
+    error_messages={"validator_failed": "must be a redis://, rediss:// or amqp:// URL"},
+)
+REDIS_URL = env.str(
+    "REDIS_URL",
+    default="",
+    validate=lambda url: url == "" or url.startswith(("redis://", "rediss://", "unix://")),
+    error_messages={"validator_failed": "must be a redis://, rediss:// or unix:// URL"},
+)
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
+)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+LOG_LEVEL = env.log_level("LOG_LEVEL", default="INFO")
+
+try:
+    env.seal()
+except EnvValidationError as error:
+    # One clear line, naming each variable, instead of a traceback.
+    problems = "; ".join(
+        f"{name}: {' '.join(messages) if isinstance(messages, list) else messages}"
+        for name, messages in error.error_messages.items()
+    )
+    sys.exit(f"cvm-align: invalid configuration (DEBUG is off): {problems}")
+
+# Application definition
+
+INSTALLED_APPS = [
+    # Django
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.forms",
+    # Third party
+    "django_htmx",
+    "template_partials",
+    "axes",
+    "csp",
+    # Ours
+    "flavors",
+    "handshakes",
+    "alignment",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "cvm_align.urls"
+WSGI_APPLICATION = "cvm_align.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "alignment.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first, so a locked-out login never reaches the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "alignment:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling: after 5 failures from the same address and username the
+# account is locked for 15 minutes; the login page says so in plain words.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Internationalisation
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+
+# Static and media files
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Cache: local memory on the embedded default, Redis in production. Presence
+# ("who is here") and the live-sync revision live here.
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cvm",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: eager (in-process) unless a broker is configured.
+
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+
+# Security. In production every `check --deploy` setting is on.
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy: only our own origin, and no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Forms render through our templates, so every field shows its label, help and
+# errors in the same place on every page.
+FORM_RENDERER = "cvm_align.forms.FormRenderer"

@@ -1,0 +1,124 @@
+"""Shared fixtures. The cast follows the permission matrix every view is tested with:
+
+- `lead`: the organisation's CVM lead (facilitates)
+- `leader`: a leader of the same organisation (contributes, signs)
+- `observer`: reads only
+- `outsider`: a member of another organisation only; must get 404 everywhere
+- `org_admin`: manages people and roles
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from alignment.models import Role
+from cvm_align.celery import app as celery_app
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Unit tests run tasks in-process; the integration tests use a real worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Acme Telco", slug="acme")
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="Rival Telco", slug="rival")
+
+
+def _member(organization, role, email, name):
+    return MembershipFactory(
+        organization=organization,
+        role=role,
+        user=UserFactory(email=email, display_name=name),
+    ).user
+
+
+@pytest.fixture
+def org_admin(organization):
+    return _member(organization, Role.ADMIN, "admin@acme.test", "Ada Admin")
+
+
+@pytest.fixture
+def lead(organization):
+    return _member(organization, Role.LEAD, "lead@acme.test", "Lena Lead")
+
+
+@pytest.fixture
+def leader(organization):
+    return _member(organization, Role.LEADER, "leader@acme.test", "Leo Leader")
+
+
+@pytest.fixture
+def observer(organization):
+    return _member(organization, Role.OBSERVER, "observer@acme.test", "Olga Observer")
+
+
+@pytest.fixture
+def outsider(other_organization):
+    return _member(other_organization, Role.LEAD, "outsider@rival.test", "Otto Outsider")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="staff@site.test", display_name="Sam Staff", is_staff=True, is_superuser=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_lead(lead):
+    return _client_for(lead)
+
+
+@pytest.fixture
+def as_leader(leader):
+    return _client_for(leader)
+
+
+@pytest.fixture
+def as_observer(observer):
+    return _client_for(observer)
+
+
+@pytest.fixture
+def as_outsider(outsider):
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def as_org_admin(org_admin):
+    return _client_for(org_admin)
+
+
+@pytest.fixture
+def as_staff(staff):
+    return _client_for(staff)
