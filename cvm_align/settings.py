@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
-from environs import Env, EnvValidationError
+from environs import Env, EnvValidationError, ValidationError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,50 +22,61 @@ env.read_env(BASE_DIR / ".env", recurse=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 
-def _required_in_production(default):
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValidationError(message)
+
+
+def _dev_default(value) -> dict:
     # In DEBUG the embedded default is fine; in production the value must be set
     # explicitly, so a forgotten variable cannot silently fall back to SQLite etc.
-    return default if DEBUG else None
+    return {"default": value} if DEBUG else {}
 
 
 SECRET_KEY = env.str(
     "SECRET_KEY",
-    default=_required_in_production("insecure-development-key-do-not-use-in-production"),
-    validate=lambda value: DEBUG or len(value) >= 32,
-    error_messages={"validator_failed": "must be at least 32 characters long"},
+    **_dev_default("insecure-development-key-do-not-use-in-production"),
+    validate=lambda value: _check(
+        DEBUG or (len(value) >= 50 and len(set(value)) >= 5),
+        "must be at least 50 random characters",
+    ),
 )
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=_required_in_production(["127.0.0.1", "localhost", "testserver"])
+    "ALLOWED_HOSTS", **_dev_default(["127.0.0.1", "localhost", "testserver"])
 )
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS",
     default=[],
-    validate=lambda origins: all(o.startswith(("http://", "https://")) for o in origins),
-    error_messages={"validator_failed": "each origin must start with http:// or https://"},
+    validate=lambda origins: _check(
+        all(o.startswith(("http://", "https://")) for o in origins),
+        "each origin must start with http:// or https://",
+    ),
 )
 DATABASES = {
     "default": env.dj_db_url(
         "DATABASE_URL",
-        default=_required_in_production(f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        **_dev_default(f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=60),
     )
 }
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL",
     default="",
-    validate=lambda url: url == "" or url.startswith(("redis://", "rediss://", "amqp://")),
-    error_messages={"validator_failed": "must be a redis://, rediss:// or amqp:// URL"},
+    validate=lambda url: _check(
+        url == "" or url.startswith(("redis://", "rediss://", "amqp://")),
+        "must be a redis://, rediss:// or amqp:// URL",
+    ),
 )
 REDIS_URL = env.str(
     "REDIS_URL",
     default="",
-    validate=lambda url: url == "" or url.startswith(("redis://", "rediss://", "unix://")),
-    error_messages={"validator_failed": "must be a redis://, rediss:// or unix:// URL"},
+    validate=lambda url: _check(
+        url == "" or url.startswith(("redis://", "rediss://", "unix://")),
+        "must be a redis://, rediss:// or unix:// URL",
+    ),
 )
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
-    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
-)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 LOG_LEVEL = env.log_level("LOG_LEVEL", default="INFO")
@@ -211,6 +222,9 @@ else:
 # Celery: eager (in-process) unless a broker is configured.
 
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_RESULT_BACKEND = CELERY_RESULT_BACKEND or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_TASK_ACKS_LATE = True

@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("alignment.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("flavors/", include("flavors.urls")),
+    path("handshakes/", include("handshakes.urls")),
     path("", include("alignment.urls")),
 ]
