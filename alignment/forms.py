@@ -26,7 +26,9 @@ class EmailAuthenticationForm(AuthenticationForm):
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     display_name = forms.CharField(
-        label=_("Name"), max_length=120, help_text=_("As colleagues know them, up to 120 characters.")
+        label=_("Name"),
+        max_length=120,
+        help_text=_("As colleagues know them, up to 120 characters."),
     )
     title = forms.CharField(label=_("Job title"), max_length=80, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.LEADER)
@@ -43,7 +45,9 @@ class MemberAddForm(forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.filter(organization=self.organization, user__email__iexact=email).exists():
+        if Membership.objects.filter(
+            organization=self.organization, user__email__iexact=email
+        ).exists():
             raise forms.ValidationError(_("This person is already a member."))
         return email
 

@@ -10,7 +10,9 @@ from django.utils.http import urlsafe_base64_encode
 from alignment.models import AuditEntry, Membership, Organization, Role, User
 
 
-def record(organization: Organization | None, actor, action: str, target: str = "", **detail) -> None:
+def record(
+    organization: Organization | None, actor, action: str, target: str = "", **detail
+) -> None:
     AuditEntry.objects.create(
         organization=organization,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -49,9 +49,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(
-        Membership.objects.for_user(request.user).select_related("organization").order_by(
-            "organization__name"
-        )
+        Membership.objects.for_user(request.user)
+        .select_related("organization")
+        .order_by("organization__name")
     )
     if len(memberships) == 1:
         return redirect("alignment:organization", memberships[0].organization.slug)
@@ -77,12 +77,19 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         require(membership.can_manage_members)
         form = MemberAddForm(request.POST, organization=org)
         if form.is_valid():
-            new_membership, invite_path = services.add_member(org, by=request.user, **form.cleaned_data)
+            new_membership, invite_path = services.add_member(
+                org, by=request.user, **form.cleaned_data
+            )
             if invite_path:
                 messages.success(
                     request,
-                    _("%(name)s was added. Send them this one-time link to choose a password: %(link)s")
-                    % {"name": new_membership.user, "link": request.build_absolute_uri(invite_path)},
+                    _(
+                        "%(name)s was added. Send them this one-time link to choose a password: %(link)s"
+                    )
+                    % {
+                        "name": new_membership.user,
+                        "link": request.build_absolute_uri(invite_path),
+                    },
                 )
             else:
                 messages.success(request, _("%(name)s was added.") % {"name": new_membership.user})
@@ -115,7 +122,9 @@ def member_role(request: HttpRequest, slug: str, member_key) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please choose one of the listed roles."))
     elif target == membership and form.cleaned_data["role"] != membership.role:
-        messages.error(request, _("You cannot change your own role; ask another organisation admin."))
+        messages.error(
+            request, _("You cannot change your own role; ask another organisation admin.")
+        )
     else:
         services.change_role(target, form.cleaned_data["role"], by=request.user)
         messages.success(
@@ -124,4 +133,3 @@ def member_role(request: HttpRequest, slug: str, member_key) -> HttpResponse:
             % {"name": target.user, "role": target.get_role_display()},
         )
     return redirect("alignment:members", membership.organization.slug)
-

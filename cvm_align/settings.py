@@ -41,9 +41,7 @@ SECRET_KEY = env.str(
         "must be at least 50 random characters",
     ),
 )
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", **_dev_default(["127.0.0.1", "localhost", "testserver"])
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", **_dev_default(["127.0.0.1", "localhost", "testserver"]))
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS",
     default=[],

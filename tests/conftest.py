@@ -85,7 +85,9 @@ def outsider(other_organization):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(email="staff@site.test", display_name="Sam Staff", is_staff=True, is_superuser=True)
+    return UserFactory(
+        email="staff@site.test", display_name="Sam Staff", is_staff=True, is_superuser=True
+    )
 
 
 def _client_for(user) -> Client:

@@ -123,7 +123,10 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEADER)
     title = models.CharField(
-        _("job title"), max_length=80, blank=True, help_text=_("For example CEO or Head of Pricing.")
+        _("job title"),
+        max_length=80,
+        blank=True,
+        help_text=_("For example CEO or Head of Pricing."),
     )
     created = models.DateTimeField(_("joined"), auto_now_add=True)
 
@@ -134,7 +137,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["organization", "user__display_name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_person")
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="one_membership_per_person"
+            )
         ]
 
     def __str__(self) -> str:
