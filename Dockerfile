@@ -1,0 +1,20 @@
+# Production image: gunicorn serves the app, WhiteNoise the static files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# WeasyPrint needs Pango; fonts for the PDF ship in static/.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DEBUG=true python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 1000 app && mkdir -p /app/media && chown app /app/media
+USER app
+
+EXPOSE 8000
+CMD ["gunicorn", "cvm_align.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]

@@ -1,0 +1,104 @@
+"""Settings come from the environment and fail loudly in production mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in _CONFIG_VARS}
+    base.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+_CONFIG_VARS = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "CSRF_TRUSTED_ORIGINS",
+    "MEDIA_ROOT",
+}
+GOOD_KEY = secrets.token_urlsafe(60)
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "cvm.example.com",
+    "DATABASE_URL": "sqlite:////tmp/cvm-align-settings-test.sqlite3",
+}
+
+
+def test_production_without_secret_key_refuses_to_start_with_one_line():
+    env = {**PRODUCTION}
+    del env["SECRET_KEY"]
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "SECRET_KEY" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_each_malformed_value_is_named():
+    result = run_manage(
+        "check",
+        **{
+            **PRODUCTION,
+            "DATABASE_URL": "not-a-url",
+            "CELERY_BROKER_URL": "http://broker",
+            "CSRF_TRUSTED_ORIGINS": "cvm.example.com",
+        },
+    )
+    assert result.returncode != 0
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CSRF_TRUSTED_ORIGINS"):
+        assert name in line
+
+
+def test_a_short_secret_key_is_refused_in_production():
+    result = run_manage("check", **{**PRODUCTION, "SECRET_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checklist_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_runs_on_embedded_defaults_without_any_variable():
+    result = run_manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_celery_is_eager_without_a_broker_and_real_with_one():
+    code = "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'])"
+    eager = run_manage("shell", "--no-imports", "-c", code, DEBUG="true")
+    assert eager.stdout.split() == ["True", "django.core.cache.backends.locmem.LocMemCache"]
+    real = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DEBUG="true",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert real.stdout.split() == ["False", "django.core.cache.backends.redis.RedisCache"]
