@@ -6,10 +6,20 @@ so that the existence of other organisations' data is never revealed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from alignment.models import Membership
+from alignment.models import Membership, Participant, Workshop, WorkshopRole
+from alignment.models.accounts import Role
+
+ROLE_FROM_MEMBERSHIP = {
+    Role.ADMIN: WorkshopRole.LEAD,
+    Role.LEAD: WorkshopRole.LEAD,
+    Role.LEADER: WorkshopRole.LEADER,
+    Role.OBSERVER: WorkshopRole.OBSERVER,
+}
 
 
 def get_membership_or_404(user, organization_slug: str) -> Membership:
@@ -23,3 +33,48 @@ def require(allowed: bool) -> None:
     """Refuse a member who may see a page but not do this action on it."""
     if not allowed:
         raise PermissionDenied
+
+
+@dataclass
+class WorkshopAccess:
+    """A workshop as one person may use it."""
+
+    workshop: Workshop
+    membership: Membership
+    participant: Participant | None
+
+    @property
+    def role(self) -> str:
+        if self.participant is not None:
+            return self.participant.role
+        return ROLE_FROM_MEMBERSHIP[self.membership.role]
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == WorkshopRole.LEAD
+
+    @property
+    def can_contribute(self) -> bool:
+        return self.role in (WorkshopRole.LEAD, WorkshopRole.LEADER)
+
+    @property
+    def can_vote(self) -> bool:
+        return self.can_contribute
+
+    def can_edit(self, item) -> bool:
+        """Leads edit everything; leaders edit what they wrote."""
+        if self.is_lead:
+            return True
+        return self.role == WorkshopRole.LEADER and item.author_id == self.membership.user_id
+
+
+def get_workshop_for_user(user, workshop_id) -> WorkshopAccess:
+    workshop = get_object_or_404(
+        Workshop.objects.for_user(user).select_related("organization", "facilitator"),
+        pk=workshop_id,
+    )
+    membership = Membership.objects.select_related("user", "organization").get(
+        organization_id=workshop.organization_id, user=user
+    )
+    participant = Participant.objects.filter(workshop=workshop, user=user).first()
+    return WorkshopAccess(workshop=workshop, membership=membership, participant=participant)

@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class AlignmentConfig(AppConfig):
     name = "alignment"
     verbose_name = _("Alignment workshops")
+
+    def ready(self) -> None:
+        # Registers the agenda steps, in order.
+        from alignment import agenda  # noqa: F401

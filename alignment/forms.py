@@ -4,7 +4,19 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from alignment.models import Membership, Role
+from alignment.models import (
+    Alternative,
+    BusinessObjective,
+    MajorInitiative,
+    Membership,
+    Need,
+    Persona,
+    Role,
+    StrategicBet,
+    StrategyStatement,
+    Workshop,
+)
+from alignment.models.workshop import TEXT_MAX, TITLE_MAX
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -54,3 +66,176 @@ class MemberAddForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+# Workshop items -----------------------------------------------------------------
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["quarter", "title", "language"]
+        help_texts = {
+            "quarter": _("For example 2026-Q4. One workshop per quarter."),
+            "title": _("A short name the team will recognise, up to 200 characters."),
+            "language": _("The language of the report."),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_title(self) -> str:
+        return _clean_text(self.cleaned_data["title"], required=True)
+
+    def clean_quarter(self) -> str:
+        quarter = self.cleaned_data["quarter"].strip().upper()
+        if Workshop.objects.filter(organization=self.organization, quarter=quarter).exists():
+            raise forms.ValidationError(
+                _("There is already a workshop for %(quarter)s."), params={"quarter": quarter}
+            )
+        return quarter
+
+
+def _clean_text(value: str, *, required: bool) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise forms.ValidationError(_("Please remove the invisible control characters."))
+    if required and not value:
+        raise forms.ValidationError(_("Please write something here."))
+    return value
+
+
+class ItemForm(forms.ModelForm):
+    """The form of every workshop item; a step's form names its model and fields.
+
+    Choices of parents and links are limited to the workshop's own items, so an item
+    from another workshop can never be chosen, even by a hand-made request.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    workshop_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        for name in self.workshop_fields:
+            field = self.fields[name]
+            field.queryset = field.queryset.model.objects.filter(workshop=workshop).order_by(
+                "order", "created"
+            )
+            field.error_messages["invalid_choice"] = _(
+                "Choose one of this workshop's items; that one is not in this workshop."
+            )
+            field.error_messages["invalid_pk_value"] = _("That is not a valid item.")
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                field.empty_label = _("(not yet chosen)")
+        self.fields["title"].widget.attrs.update({"maxlength": TITLE_MAX, "autocomplete": "off"})
+        if "description" in self.fields:
+            self.fields["description"].widget = forms.Textarea(
+                attrs={"rows": 2, "maxlength": TEXT_MAX}
+            )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                continue
+            field.widget.attrs.setdefault(
+                "id", f"{self.prefix or 'f'}-{name}-{self.instance.pk or 'new'}"
+            )
+
+    def clean_title(self) -> str:
+        return _clean_text(self.cleaned_data["title"], required=True)
+
+    def clean_description(self) -> str:
+        return _clean_text(self.cleaned_data.get("description", ""), required=False)
+
+
+class PersonaForm(ItemForm):
+    class Meta:
+        model = Persona
+        fields = ["title", "description", "share_of_base"]
+        labels = {"title": _("Persona"), "description": _("Who they are")}
+        help_texts = {"share_of_base": _("Between 0 and 100.")}
+
+
+class NeedForm(ItemForm):
+    workshop_fields = ("persona",)
+
+    class Meta:
+        model = Need
+        fields = ["title", "description", "persona"]
+        labels = {"title": _("Need"), "description": _("What they are trying to get done")}
+
+
+class AlternativeForm(ItemForm):
+    workshop_fields = ("need",)
+
+    class Meta:
+        model = Alternative
+        fields = ["title", "description", "kind", "need"]
+        labels = {"title": _("Alternative"), "description": _("Why customers choose it")}
+
+
+class StrategyForm(ItemForm):
+    class Meta:
+        model = StrategyStatement
+        fields = ["title", "description"]
+        labels = {"title": _("Strategy statement"), "description": _("What it means in practice")}
+
+
+class ObjectiveForm(ItemForm):
+    workshop_fields = ("strategy",)
+
+    class Meta:
+        model = BusinessObjective
+        fields = ["title", "description", "strategy", "metric", "target"]
+        labels = {"title": _("Objective")}
+        help_texts = {
+            "metric": _("How it is measured, for example churn rate of postpaid."),
+            "target": _("For example below 1.2% a month by 2027-Q2."),
+        }
+
+
+class InitiativeForm(ItemForm):
+    workshop_fields = ("objective",)
+
+    class Meta:
+        model = MajorInitiative
+        fields = ["title", "description", "objective", "owner", "due_quarter"]
+        labels = {"title": _("Initiative")}
+        help_texts = {"due_quarter": _("For example 2027-Q2.")}
+
+    def clean_due_quarter(self) -> str:
+        return self.cleaned_data["due_quarter"].strip().upper()
+
+
+class BetForm(ItemForm):
+    workshop_fields = StrategicBet.LINK_FIELDS
+
+    class Meta:
+        model = StrategicBet
+        fields = ["title", "description", *StrategicBet.LINK_FIELDS]
+        labels = {
+            "title": _("The bet"),
+            "description": _("Why we believe it"),
+            "personas": _("For which personas"),
+            "needs": _("Serving which needs"),
+            "alternatives": _("Winning against which alternatives"),
+            "objectives": _("Advancing which objectives"),
+            "initiatives": _("Through which initiatives"),
+        }
+        help_texts = {
+            "title": _("We will ... (one sentence, up to 200 characters)."),
+        }
+        widgets = dict.fromkeys(StrategicBet.LINK_FIELDS, forms.CheckboxSelectMultiple)
+
+
+class BudgetForm(forms.Form):
+    budget = forms.IntegerField(label=_("Dots per person"), min_value=1, max_value=20, initial=3)
+
+
+class CountdownForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=120, initial=5)

@@ -2,13 +2,44 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alignment import views
+from alignment.views import accounts, steps, workshops
 
 app_name = "alignment"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("o/<slug:slug>/", views.organization, name="organization"),
-    path("o/<slug:slug>/members/", views.members, name="members"),
-    path("o/<slug:slug>/members/<uuid:member_key>/role", views.member_role, name="member_role"),
+    path("", accounts.home, name="home"),
+    path("o/<slug:slug>/", workshops.organization, name="organization"),
+    path("o/<slug:slug>/members/", accounts.members, name="members"),
+    path("o/<slug:slug>/members/<uuid:member_key>/role", accounts.member_role, name="member_role"),
+    path("o/<slug:slug>/workshops/new", workshops.workshop_new, name="workshop_new"),
+    path("w/<uuid:workshop_id>/", workshops.workshop_overview, name="workshop"),
+    path("w/<uuid:workshop_id>/status", workshops.workshop_status, name="workshop_status"),
+    path("w/<uuid:workshop_id>/audit", workshops.audit_log, name="audit_log"),
+    path("w/<uuid:workshop_id>/poll", steps.poll, name="poll"),
+    path("w/<uuid:workshop_id>/follow", steps.follow, name="follow"),
+    path("w/<uuid:workshop_id>/s/<slug:slug>/", steps.step_page, name="step"),
+    path("w/<uuid:workshop_id>/s/<slug:slug>/items", steps.item_create, name="item_create"),
+    path("w/<uuid:workshop_id>/s/<slug:slug>/reorder", steps.step_reorder, name="step_reorder"),
+    path(
+        "w/<uuid:workshop_id>/s/<slug:slug>/facilitate/<slug:action>",
+        steps.facilitate,
+        name="facilitate",
+    ),
+    path("w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>", steps.item_detail, name="item"),
+    path(
+        "w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/edit",
+        steps.item_edit,
+        name="item_edit",
+    ),
+    path(
+        "w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/delete",
+        steps.item_delete,
+        name="item_delete",
+    ),
+    path(
+        "w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/move",
+        steps.item_move,
+        name="item_move",
+    ),
+    path("w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/dot", steps.dot, name="dot"),
 ]

@@ -235,6 +235,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 
 # Security. In production every `check --deploy` setting is on.
 
+# Sessions are read from the cache, so the live-sync poll costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True

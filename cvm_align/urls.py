@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from alignment import views as alignment_views
+from alignment.views import accounts as account_views
 
 # Uploaded and generated files (report PDFs) are never served from MEDIA_URL:
 # they are streamed by views that check the reader's membership first.
 urlpatterns = [
-    path("healthz", alignment_views.healthz, name="healthz"),
+    path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("alignment.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,13 @@ class AuditEntry(models.Model):
     organization = models.ForeignKey(
         "alignment.Organization", on_delete=models.CASCADE, related_name="audit_entries", null=True
     )
+    workshop = models.ForeignKey(
+        "alignment.Workshop",
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+        null=True,
+        blank=True,
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

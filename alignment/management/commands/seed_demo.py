@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from alignment.models import Membership, Organization, Role, User
+from alignment import demo, services, steps
+from alignment.models import Membership, Organization, Role, Status, User, Workshop
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "demo-telco", "name": "Demo Telco"}
@@ -56,12 +57,34 @@ class Command(BaseCommand):
                 user=admin,
                 defaults={"role": Role.ADMIN, "title": "Organisation admin"},
             )
+            lead = User.objects.get(email="lead@demo.test")
+            q3 = self._workshop(
+                organization, lead, "2026-Q3", "Q3 alignment", scale, "q3", Status.SIGNED
+            )
+            q4 = self._workshop(
+                organization, lead, "2026-Q4", "Q4 alignment", scale, "q4", Status.LIVE
+            )
+            if q4.previous_id is None:
+                Workshop.objects.filter(pk=q4.pk).update(previous=q3)
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         if set_passwords:
             logins = ", ".join(email for email, *_ in [*DEMO_PEOPLE, DEMO_ADMIN])
             self.stdout.write(f"Demo logins: {logins} (password {DEMO_PASSWORD})")
         else:
             self.stdout.write("Demo people were created without passwords (DEBUG is off).")
+
+    def _workshop(self, organization, lead, quarter, title, scale, variant, status) -> Workshop:
+        workshop = Workshop.objects.filter(organization=organization, quarter=quarter).first()
+        if workshop is not None:
+            return workshop
+        workshop = services.create_workshop(
+            organization, quarter=quarter, title=title, language="en", by=lead
+        )
+        demo.build_workshop(workshop, author=lead, scale=scale, variant=variant)
+        workshop.status = status
+        workshop.current_step = steps.get_step("persona").slug
+        workshop.save(update_fields=["status", "current_step"])
+        return workshop
 
     def _person(self, email: str, name: str, set_password: bool, staff: bool = False) -> User:
         user, created = User.objects.get_or_create(

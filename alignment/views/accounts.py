@@ -59,16 +59,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    return render(
-        request,
-        "alignment/organization.html",
-        {"membership": membership, "organization": membership.organization},
-    )
-
-
-@login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership_or_404(request.user, slug)
     org = membership.organization

@@ -1,0 +1,319 @@
+"""The demo telco's workshops: a realistic, coherent set written for the demo.
+
+`build_workshop()` creates one quarter's content; `scale` repeats every list so
+benchmarks can compare the same pages with ten times the data.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+PERSONAS = [
+    (
+        "Busy family planner",
+        "Parents who run several lines, a home broadband and a TV pack; they want one bill and no surprises.",
+        "34",
+    ),
+    (
+        "Young digital native",
+        "Under 30, app-first, mobile only, changes plans often and compares prices online.",
+        "27",
+    ),
+    (
+        "Small business owner",
+        "Runs a shop or practice with a few lines and a fixed connection; downtime costs money.",
+        "18",
+    ),
+    (
+        "Value-seeking senior",
+        "Prefers the store or the phone, uses voice and a little data, stays loyal if treated well.",
+        "21",
+    ),
+]
+
+NEEDS = [
+    # (persona index, title, description)
+    (
+        0,
+        "One bill for the whole household",
+        "See every line, the broadband and the TV in one place, and pay once.",
+    ),
+    (
+        0,
+        "Control over children's usage",
+        "Set limits and get alerts before a child runs up extra charges.",
+    ),
+    (
+        0,
+        "Home internet that just works",
+        "Stable Wi-Fi in every room for school, work and streaming at the same time.",
+    ),
+    (
+        1,
+        "Plenty of data at a fair price",
+        "Never run out mid-month, and not pay for what goes unused.",
+    ),
+    (1, "Do everything in the app", "Change plan, top up or fix a problem without calling anyone."),
+    (1, "Perks that feel worth it", "Streaming, gaming or roaming extras that match their life."),
+    (
+        2,
+        "Connectivity that never stops the business",
+        "A guaranteed fix time and a backup when the line fails.",
+    ),
+    (
+        2,
+        "Predictable monthly costs",
+        "Know the bill in advance and add lines without renegotiating.",
+    ),
+    (3, "A person to talk to", "Help in the store or on the phone from someone patient."),
+    (3, "Simple plans without traps", "Understand what they pay for and avoid bill shock."),
+]
+
+ALTERNATIVES = [
+    # (need index, kind, title, description)
+    (
+        0,
+        "competitor",
+        "Cable operator's bundle",
+        "Offers TV and broadband with a discount on one mobile line.",
+    ),
+    (
+        3,
+        "competitor",
+        "Low-cost digital brand",
+        "A no-frills mobile brand with large data allowances sold only online.",
+    ),
+    (
+        4,
+        "substitute",
+        "Comparison sites and forums",
+        "Customers solve problems themselves or learn how to switch.",
+    ),
+    (
+        6,
+        "competitor",
+        "Business ISP with SLA",
+        "A specialist provider promising a four-hour repair time.",
+    ),
+    (
+        8,
+        "do_nothing",
+        "Stay on the old plan",
+        "Keep paying for an outdated plan rather than face a confusing change.",
+    ),
+    (
+        5,
+        "substitute",
+        "Direct streaming subscriptions",
+        "Buying streaming services directly instead of through the operator.",
+    ),
+]
+
+STRATEGIES = [
+    (
+        "Win the household, not the line",
+        "Grow by converging mobile, broadband and TV in each home, priced and served as one relationship.",
+    ),
+    (
+        "Digital first, human when it matters",
+        "Move routine journeys to the app and keep people for the moments that decide loyalty.",
+    ),
+    (
+        "Grow small business value",
+        "Make small businesses a growth segment with reliable service and simple bundles.",
+    ),
+]
+
+OBJECTIVES = [
+    # (strategy index, title, metric, target)
+    (
+        0,
+        "Raise the share of converged households",
+        "Households with mobile and fixed",
+        "From 22% to 30% of households by 2027-Q2",
+    ),
+    (
+        0,
+        "Cut household churn",
+        "Monthly churn of converged households",
+        "Below 0.8% a month by 2027-Q1",
+    ),
+    (
+        1,
+        "Shift service to the app",
+        "Share of service contacts solved in the app",
+        "60% by 2027-Q2",
+    ),
+    (
+        1,
+        "Improve experience at key moments",
+        "Transactional NPS after a fix",
+        "+15 points by 2027-Q2",
+    ),
+    (2, "Grow small business revenue", "Small business ARPU", "+8% year on year"),
+    (
+        2,
+        "Keep small businesses connected",
+        "Share of faults fixed within the promised time",
+        "95% within four hours",
+    ),
+]
+
+INITIATIVES = [
+    # (objective index, title, owner, due)
+    (0, "Family bundle relaunch", "Chief Marketing Officer", "2027-Q1"),
+    (1, "Proactive retention programme", "Head of CVM", "2026-Q4"),
+    (2, "App self-service 2.0", "Chief Digital Officer", "2027-Q2"),
+    (3, "First-time fix in stores and call centre", "Head of Customer Care", "2027-Q1"),
+    (5, "Business continuity pack", "Head of Business Sales", "2027-Q1"),
+]
+
+BETS = [
+    # (title, rationale, personas, needs, alternatives, objectives, initiatives)
+    (
+        "Make the family bundle the default choice for households",
+        "Families who hold three or more of our products churn far less; a single bill answers their main need and blunts the cable offer.",
+        [0],
+        [0, 1],
+        [0],
+        [0, 1],
+        [0],
+    ),
+    (
+        "Reach customers before the contract ends with an offer that fits",
+        "Renewal is the moment we lose or keep most value; a timely, relevant offer beats a reactive discount.",
+        [0, 3],
+        [0, 9],
+        [4],
+        [1],
+        [1],
+    ),
+    (
+        "Let young customers run everything from the app",
+        "Digital natives leave for online brands when service is slow; an app that solves problems keeps them and lowers cost to serve.",
+        [1],
+        [3, 4],
+        [1, 2],
+        [2],
+        [2],
+    ),
+    (
+        "Fix it the first time when a customer comes to us",
+        "A repeated failure is the strongest churn signal; solving it in one contact protects loyalty across all personas.",
+        [3, 0],
+        [8, 2],
+        [],
+        [3],
+        [3],
+    ),
+    (
+        "Keep small businesses running with a continuity promise",
+        "Small businesses value uptime above price; a backup line and a firm fix time win them from specialist ISPs.",
+        [2],
+        [6, 7],
+        [3],
+        [4, 5],
+        [4],
+    ),
+]
+
+
+def build_workshop(workshop, *, author, scale: int = 1, variant: str = "q4") -> None:
+    """Create the aspects and bets of a demo workshop (it must be empty)."""
+    from alignment.models import (
+        Alternative,
+        BusinessObjective,
+        MajorInitiative,
+        Need,
+        Persona,
+        StrategicBet,
+        StrategyStatement,
+    )
+
+    def suffix(copy: int) -> str:
+        return "" if copy == 0 else f" ({copy + 1})"
+
+    for copy in range(scale):
+        s = suffix(copy)
+        offset = copy * 100
+        personas = Persona.objects.bulk_create(
+            Persona(
+                workshop=workshop,
+                title=t + s,
+                description=d,
+                share_of_base=Decimal(share),
+                order=offset + i,
+                author=author,
+            )
+            for i, (t, d, share) in enumerate(PERSONAS, start=1)
+        )
+        needs = Need.objects.bulk_create(
+            Need(
+                workshop=workshop,
+                persona=personas[p],
+                title=t + s,
+                description=d,
+                order=offset + i,
+                author=author,
+            )
+            for i, (p, t, d) in enumerate(NEEDS, start=1)
+        )
+        alternatives = Alternative.objects.bulk_create(
+            Alternative(
+                workshop=workshop,
+                need=needs[n],
+                kind=k,
+                title=t + s,
+                description=d,
+                order=offset + i,
+                author=author,
+            )
+            for i, (n, k, t, d) in enumerate(ALTERNATIVES, start=1)
+        )
+        strategies = StrategyStatement.objects.bulk_create(
+            StrategyStatement(
+                workshop=workshop, title=t + s, description=d, order=offset + i, author=author
+            )
+            for i, (t, d) in enumerate(STRATEGIES, start=1)
+        )
+        objectives = BusinessObjective.objects.bulk_create(
+            BusinessObjective(
+                workshop=workshop,
+                strategy=strategies[st],
+                title=t + s,
+                metric=m,
+                target=tg,
+                order=offset + i,
+                author=author,
+            )
+            for i, (st, t, m, tg) in enumerate(OBJECTIVES, start=1)
+        )
+        initiatives = MajorInitiative.objects.bulk_create(
+            MajorInitiative(
+                workshop=workshop,
+                objective=objectives[o],
+                title=t + s,
+                owner=ow,
+                due_quarter=due,
+                order=offset + i,
+                author=author,
+            )
+            for i, (o, t, ow, due) in enumerate(INITIATIVES, start=1)
+        )
+        bet_rows = BETS if variant == "q4" else BETS[:4]
+        bets = StrategicBet.objects.bulk_create(
+            StrategicBet(
+                workshop=workshop,
+                title=row[0] + s,
+                description=row[1],
+                order=offset + i,
+                author=author,
+            )
+            for i, row in enumerate(bet_rows, start=1)
+        )
+        for bet, (_t, _d, p, n, a, o, ini) in zip(bets, bet_rows, strict=True):
+            bet.personas.set([personas[i] for i in p])
+            bet.needs.set([needs[i] for i in n])
+            bet.alternatives.set([alternatives[i] for i in a])
+            bet.objectives.set([objectives[i] for i in o])
+            bet.initiatives.set([initiatives[i] for i in ini])

@@ -1,0 +1,99 @@
+"""The agenda: one registry of steps drives the step pages, forms, ordering and navigation.
+
+Adding a step is one `register()` call. A step either collects items of one model
+(the six aspects, the bets, ...) through the generic item views, or brings its own
+page (`view`), such as the flavor diagnostic or the coherence review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str | Promise
+    question: str | Promise
+    perspective: str | Promise
+    model: type | None = None
+    form_class: type | None = None
+    # The workshop's related name for this step's items (workshop.personas, ...).
+    related_name: str = ""
+    # select_related / prefetch_related for listing the items of this step.
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    item_template: str = "alignment/items/_generic.html"
+    empty_hint: str | Promise = ""
+    # Help shown beside the list: how to write a good answer.
+    guidance: tuple[str | Promise, ...] = field(default_factory=tuple)
+    view: Callable | None = None
+    votable: bool = True
+    number: int = 0
+
+    @property
+    def has_items(self) -> bool:
+        return self.model is not None
+
+    def items(self, workshop):
+        """The items of this step in a workshop, planned for the step page."""
+        queryset = self.model.objects.filter(workshop=workshop).select_related(
+            "author", *self.select_related
+        )
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset.order_by("order", "created")
+
+
+_REGISTRY: dict[str, Step] = {}
+
+
+def register(step: Step, *, position: int | None = None) -> Step:
+    steps = list(_REGISTRY.values())
+    if step.slug in _REGISTRY:
+        raise ValueError(f"Step {step.slug!r} is already registered")
+    steps.insert(len(steps) if position is None else position, step)
+    _REGISTRY.clear()
+    for number, s in enumerate(steps, start=1):
+        object.__setattr__(s, "number", number)
+        _REGISTRY[s.slug] = s
+    return step
+
+
+def all_steps() -> list[Step]:
+    return list(_REGISTRY.values())
+
+
+def item_steps() -> list[Step]:
+    return [s for s in _REGISTRY.values() if s.has_items]
+
+
+def get_step(slug: str) -> Step:
+    try:
+        return _REGISTRY[slug]
+    except KeyError:
+        raise Http404(_("There is no such step in the agenda.")) from None
+
+
+def first_step() -> Step:
+    return next(iter(_REGISTRY.values()))
+
+
+def neighbours(step: Step) -> tuple[Step | None, Step | None]:
+    steps = all_steps()
+    index = steps.index(step)
+    previous = steps[index - 1] if index > 0 else None
+    following = steps[index + 1] if index + 1 < len(steps) else None
+    return previous, following
+
+
+def step_for_model(model) -> Step | None:
+    for step in _REGISTRY.values():
+        if step.model is model:
+            return step
+    return None

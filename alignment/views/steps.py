@@ -1,0 +1,494 @@
+"""The facilitated step pages: items, inline editing, brainstorm, dot vote, live sync.
+
+One set of views serves every step that collects items; the step registry says
+which model, form and templates a step uses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from alignment import live, services, steps
+from alignment.access import WorkshopAccess, get_workshop_for_user, require
+from alignment.forms import BudgetForm, CountdownForm
+from alignment.models import Change, Dot, DotVote, Workshop
+from alignment.views.workshops import agenda, people, presence
+
+
+def _step_url(workshop, step) -> str:
+    return reverse("alignment:step", args=[workshop.pk, step.slug])
+
+
+def _item_step(slug: str) -> steps.Step:
+    step = steps.get_step(slug)
+    if not step.has_items:
+        raise Http404(_("This step has no list of answers."))
+    return step
+
+
+def _get_item(access: WorkshopAccess, step, item_id):
+    return get_object_or_404(
+        step.model.objects.select_related("author"), workshop=access.workshop, pk=item_id
+    )
+
+
+def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
+    """The items of a step as this person sees them, with their dots."""
+    workshop = access.workshop
+    items = list(step.items(workshop))
+    visible = [i for i in items if i.revealed or i.author_id == user.pk]
+    vote = DotVote.objects.filter(workshop=workshop, step=step.slug).first()
+    totals: Counter = Counter()
+    mine: Counter = Counter()
+    if vote is not None:
+        for item_id, voter_id in Dot.objects.filter(vote=vote).values_list("item_id", "voter_id"):
+            totals[item_id] += 1
+            if voter_id == user.pk:
+                mine[item_id] += 1
+    frozen = workshop.is_frozen
+    entries = [
+        {
+            "item": item,
+            "can_edit": access.can_edit(item) and not frozen,
+            "hidden": not item.revealed,
+            "mine": mine[item.pk],
+            "mine_range": range(mine[item.pk]),
+            "total": totals[item.pk],
+            "preserve": str(item.pk) in editing,
+        }
+        for item in visible
+    ]
+    if vote is not None and not vote.is_open:
+        entries.sort(key=lambda e: -e["total"])
+    return {
+        "entries": entries,
+        "hidden_count": len(items) - len(visible),
+        "vote": vote,
+        "vote_open": vote is not None and vote.is_open,
+        "dots_left": (vote.budget - sum(mine.values())) if vote is not None else 0,
+        "can_reorder": access.is_lead
+        and not frozen
+        and not (vote is not None and not vote.is_open),
+        "brainstorm": workshop.brainstorm_step == step.slug,
+    }
+
+
+def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=None) -> dict:
+    workshop = access.workshop
+    participants = people(workshop)
+    live.mark_present(workshop.pk, request.user.pk, step.slug)
+    previous, following = steps.neighbours(step)
+    context = {
+        "access": access,
+        "workshop": workshop,
+        "organization": workshop.organization,
+        "step": step,
+        "previous": previous,
+        "following": following,
+        "agenda": agenda(workshop, step),
+        "presence": presence(workshop, participants),
+        "current": steps.get_step(workshop.current_step) if workshop.current_step else None,
+        "countdown_form": CountdownForm(),
+        "budget_form": BudgetForm(),
+    }
+    if step.has_items:
+        context.update(items_context(access, step, request.user))
+        context["form"] = form or step.form_class(workshop=workshop, prefix="new")
+    context["live_token"] = live.token(workshop.revision, live.present(workshop.pk))
+    return context
+
+
+@login_required
+def step_page(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    step = steps.get_step(slug)
+    if step.view is not None:
+        return step.view(request, access, step)
+    return render(request, "alignment/step.html", step_context(request, access, step))
+
+
+def _items_response(request, access, step, *, status=200, extra=None) -> HttpResponse:
+    context = {
+        "access": access,
+        "workshop": access.workshop,
+        "step": step,
+        **items_context(access, step, request.user),
+        **(extra or {}),
+    }
+    return render(request, "alignment/step.html#items", context, status=status)
+
+
+@login_required
+@require_POST
+def item_create(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.can_contribute)
+    step = _item_step(slug)
+    workshop = access.workshop
+    form = step.form_class(request.POST, workshop=workshop, prefix="new")
+    error = None
+    if form.is_valid():
+        try:
+            services.add_item(workshop, step, form, by=request.user)
+        except services.ServiceError as refusal:
+            error = refusal.message
+        else:
+            if request.htmx:
+                fresh = step.form_class(workshop=workshop, prefix="new")
+                context = {
+                    "access": access,
+                    "workshop": workshop,
+                    "step": step,
+                    "form": fresh,
+                    **items_context(access, step, request.user),
+                    "announce": _("Added."),
+                }
+                return render(request, "alignment/step.html#item_added", context)
+            messages.success(request, _("Added."))
+            return redirect(_step_url(workshop, step))
+    if error:
+        form.add_error(None, error)
+    if request.htmx:
+        context = {"access": access, "workshop": workshop, "step": step, "form": form}
+        return render(request, "alignment/step.html#add_form", context, status=422)
+    return render(
+        request, "alignment/step.html", step_context(request, access, step, form=form), status=422
+    )
+
+
+def _item_partial(request, access, step, item, *, status=200) -> HttpResponse:
+    context = {
+        "access": access,
+        "workshop": access.workshop,
+        "step": step,
+        **items_context(access, step, request.user),
+    }
+    entry = next((e for e in context["entries"] if e["item"].pk == item.pk), None)
+    if entry is None:
+        return HttpResponse(status=status)
+    context["entry"] = entry
+    return render(request, "alignment/step.html#item", context, status=status)
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    step = _item_step(slug)
+    item = _get_item(access, step, item_id)
+    if not (item.revealed or item.author_id == request.user.pk):
+        raise Http404
+    if not request.htmx:
+        return redirect(_step_url(access.workshop, step))
+    return _item_partial(request, access, step, item)
+
+
+@login_required
+def item_edit(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    step = _item_step(slug)
+    item = _get_item(access, step, item_id)
+    require(access.can_edit(item))
+    workshop = access.workshop
+    prefix = f"edit-{item.pk}"
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        form = step.form_class(request.POST, instance=item, workshop=workshop, prefix=prefix)
+        if form.is_valid():
+            try:
+                saved = services.update_item(
+                    workshop,
+                    step,
+                    item,
+                    form,
+                    expected_version=form.cleaned_data.get("version"),
+                    by=request.user,
+                )
+            except services.Conflict as clash:
+                conflict = clash.current
+                # Keep what this person typed, but against the version now saved, so a
+                # second save is a deliberate choice to replace the other person's text.
+                data = request.POST.copy()
+                data[f"{prefix}-version"] = str(conflict.version)
+                form = step.form_class(data, instance=conflict, workshop=workshop, prefix=prefix)
+                form.is_valid()
+                status = 409
+            except services.ServiceError as refusal:
+                form.add_error(None, refusal.message)
+                status = 422
+            else:
+                if request.htmx:
+                    return _item_partial(request, access, step, saved)
+                messages.success(request, _("Saved."))
+                return redirect(_step_url(workshop, step))
+        else:
+            status = 422
+    else:
+        form = step.form_class(instance=item, workshop=workshop, prefix=prefix)
+    context = {
+        "access": access,
+        "workshop": workshop,
+        "organization": workshop.organization,
+        "step": step,
+        "item": item,
+        "form": form,
+        "conflict": conflict,
+    }
+    template = "alignment/step.html#item_form" if request.htmx else "alignment/item_edit.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    step = _item_step(slug)
+    item = _get_item(access, step, item_id)
+    require(access.can_edit(item))
+    try:
+        services.delete_item(access.workshop, step, item, by=request.user)
+    except services.ServiceError as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_step_url(access.workshop, step))
+    if request.htmx:
+        return _items_response(request, access, step, extra={"announce": _("Deleted.")})
+    messages.success(request, _("Deleted."))
+    return redirect(_step_url(access.workshop, step))
+
+
+@login_required
+@require_POST
+def item_move(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    step = _item_step(slug)
+    item = _get_item(access, step, item_id)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponse(_("Move up or down."), status=400)
+    try:
+        services.move(access.workshop, step, item, direction, by=request.user)
+    except services.ServiceError as refusal:
+        messages.error(request, refusal.message)
+    if request.htmx:
+        return _items_response(
+            request,
+            access,
+            step,
+            extra={"announce": _("Moved %(title)s.") % {"title": item.title}, "focus": item.pk},
+        )
+    return redirect(_step_url(access.workshop, step))
+
+
+@login_required
+@require_POST
+def step_reorder(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    step = _item_step(slug)
+    try:
+        services.reorder(access.workshop, step, request.POST.getlist("order"), by=request.user)
+    except services.ServiceError as refusal:
+        return _items_response(
+            request, access, step, status=409, extra={"announce": refusal.message}
+        )
+    return _items_response(request, access, step, extra={"announce": _("New order saved.")})
+
+
+# Facilitation ----------------------------------------------------------------------
+
+
+def _back(request, access: WorkshopAccess, step=None) -> HttpResponse:
+    step = step or steps.get_step(access.workshop.current_step or steps.first_step().slug)
+    return redirect(_step_url(access.workshop, step))
+
+
+@login_required
+@require_POST
+def facilitate(request: HttpRequest, workshop_id, slug: str, action: str) -> HttpResponse:
+    """The facilitator's controls on a step: bring everyone here, countdown,
+    brainstorm, reveal, vote. Each is one POST that changes the room for everyone."""
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    step = steps.get_step(slug)
+    workshop = access.workshop
+    try:
+        if action == "goto":
+            services.go_to_step(workshop, step, by=request.user)
+            messages.success(
+                request, _("Everyone who follows you is now on %(step)s.") % {"step": step.title}
+            )
+        elif action == "countdown":
+            form = CountdownForm(request.POST)
+            if not form.is_valid():
+                raise services.ServiceError(_("Choose between 1 and 120 minutes."))
+            services.start_countdown(workshop, form.cleaned_data["minutes"], by=request.user)
+        elif action == "countdown-stop":
+            services.stop_countdown(workshop, by=request.user)
+        elif action == "brainstorm":
+            services.open_brainstorm(workshop, _item_step(slug), by=request.user)
+            messages.success(
+                request, _("Private brainstorm: new answers stay hidden until you reveal them.")
+            )
+        elif action == "reveal":
+            count = services.reveal(workshop, _item_step(slug), by=request.user)
+            messages.success(
+                request, _("%(count)s answers revealed to everyone.") % {"count": count}
+            )
+        elif action == "vote":
+            form = BudgetForm(request.POST)
+            if not form.is_valid():
+                raise services.ServiceError(_("Give each person between 1 and 20 dots."))
+            services.open_vote(
+                workshop, _item_step(slug), form.cleaned_data["budget"], by=request.user
+            )
+        elif action == "vote-close":
+            vote = DotVote.objects.filter(workshop=workshop, step=slug, is_open=True).first()
+            if vote is None:
+                raise services.ServiceError(_("There is no open vote on this step."))
+            services.close_vote(workshop, vote, by=request.user)
+        else:
+            raise Http404
+    except services.ServiceError as refusal:
+        messages.error(request, refusal.message)
+    return _back(request, access, step)
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    if access.participant is None:
+        raise Http404
+    follows = request.POST.get("follows") == "1"
+    services.set_following(access.participant, follows)
+    if follows:
+        messages.info(request, _("You follow the facilitator again."))
+    else:
+        messages.info(request, _("You move through the agenda on your own now."))
+    step = steps.get_step(request.POST.get("step") or access.workshop.current_step)
+    return redirect(_step_url(access.workshop, step))
+
+
+@login_required
+@require_POST
+def dot(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.can_vote)
+    step = _item_step(slug)
+    item = _get_item(access, step, item_id)
+    vote = get_object_or_404(DotVote, workshop=access.workshop, step=step.slug, is_open=True)
+    announce = ""
+    status = 200
+    try:
+        if request.POST.get("take_back") == "1":
+            services.take_back_dot(access.workshop, vote, item.pk, by=request.user)
+        else:
+            services.cast_dot(access.workshop, vote, item.pk, by=request.user)
+    except services.ServiceError as refusal:
+        announce = refusal.message
+        status = 422
+    if request.htmx:
+        return _items_response(request, access, step, status=status, extra={"announce": announce})
+    if announce:
+        messages.error(request, announce)
+    return redirect(_step_url(access.workshop, step))
+
+
+# Live sync -----------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def poll(request: HttpRequest, workshop_id) -> HttpResponse:
+    """Answer 304 from one lookup when nothing changed; otherwise swap only what did.
+
+    Called every two seconds by every open page, so the unchanged path must not
+    render, write to the database or load more than the revision.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    row = (
+        Workshop.objects.filter(pk=workshop_id, organization__memberships__user=request.user)
+        .values_list("revision", "current_step")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    revision, current_step = row
+    slug = request.GET.get("step", "")
+    live.mark_present(workshop_id, request.user.pk, slug)
+    here = live.present(workshop_id)
+    token = live.token(revision, here)
+    client_token = request.GET.get("v", "")
+    if client_token == token:
+        return HttpResponseNotModified()
+
+    client_revision, client_print = live.parse_token(client_token)
+    access = get_workshop_for_user(request.user, workshop_id)
+    step = steps.get_step(slug) if slug else None
+    touched_steps: set[str] = set()
+    facilitation = False
+    if client_revision is None or client_revision > revision or revision - client_revision > 100:
+        facilitation = True
+        touched_steps = {s.slug for s in steps.all_steps()}
+    elif client_revision < revision:
+        for step_slug, is_facilitation in Change.objects.filter(
+            workshop_id=workshop_id, revision__gt=client_revision
+        ).values_list("step", "facilitation"):
+            touched_steps.add(step_slug)
+            facilitation = facilitation or is_facilitation
+
+    participant = access.participant
+    if (
+        facilitation
+        and step is not None
+        and participant is not None
+        and participant.follows_facilitator
+        and not access.is_lead
+        and current_step
+        and current_step != step.slug
+    ):
+        return HttpResponseClientRedirect(_step_url(access.workshop, steps.get_step(current_step)))
+
+    context = {
+        "access": access,
+        "workshop": access.workshop,
+        "step": step,
+        "live_token": token,
+        "swap_presence": client_print != live.fingerprint(here),
+        "swap_facilitation": facilitation,
+        "swap_agenda": bool(touched_steps) or facilitation,
+        "swap_items": step is not None and step.has_items and step.slug in touched_steps,
+    }
+    if context["swap_presence"]:
+        context["presence"] = presence(access.workshop, people(access.workshop))
+    if context["swap_agenda"]:
+        context["agenda"] = agenda(access.workshop, step)
+        context["current"] = steps.get_step(current_step) if current_step else None
+    if context["swap_facilitation"] and step is not None:
+        context["countdown_form"] = CountdownForm()
+        context["budget_form"] = BudgetForm()
+    if context["swap_items"] or (
+        context["swap_facilitation"] and step is not None and step.has_items
+    ):
+        context["swap_items"] = True
+        editing = set(request.GET.getlist("editing"))
+        context.update(items_context(access, step, request.user, editing=editing))
+    return render(request, "alignment/_live.html", context)

@@ -1,0 +1,156 @@
+"""Workshop list, creation, overview, status and audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alignment import live, services, steps
+from alignment.access import get_membership_or_404, get_workshop_for_user, require
+from alignment.forms import WorkshopForm
+from alignment.models import AuditEntry, Participant, Status, Workshop
+
+
+@login_required
+def organization(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    workshops = (
+        Workshop.objects.filter(organization=membership.organization)
+        .select_related("facilitator")
+        .annotate(people=Count("participants"))
+        .order_by("-quarter")
+    )
+    return render(
+        request,
+        "alignment/organization.html",
+        {
+            "membership": membership,
+            "organization": membership.organization,
+            "workshops": workshops,
+        },
+    )
+
+
+@login_required
+def workshop_new(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    require(membership.can_facilitate)
+    organization = membership.organization
+    form = WorkshopForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        workshop = services.create_workshop(organization, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("The %(quarter)s workshop is ready.") % {"quarter": workshop.quarter}
+        )
+        return redirect("alignment:workshop", workshop.pk)
+    return render(
+        request,
+        "alignment/workshop_new.html",
+        {"membership": membership, "organization": organization, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+def agenda(workshop: Workshop, current=None) -> list[dict]:
+    """Every step with its number of items (one query per item step, never per item)."""
+    rows = []
+    for step in steps.all_steps():
+        count = step.model.objects.filter(workshop=workshop).count() if step.has_items else None
+        rows.append(
+            {
+                "step": step,
+                "count": count,
+                "done": bool(count),
+                "is_current": step.slug == workshop.current_step,
+                "is_here": current is not None and step.slug == current.slug,
+            }
+        )
+    return rows
+
+
+def people(workshop: Workshop) -> list[Participant]:
+    participants = list(
+        Participant.objects.filter(workshop=workshop)
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+    live.remember_people(workshop.pk, {p.user_id: str(p.user) for p in participants})
+    return participants
+
+
+def presence(workshop: Workshop, participants: list[Participant]) -> list[dict]:
+    here = live.present(workshop.pk) or {}
+    by_slug = {s.slug: s for s in steps.all_steps()}
+    return [
+        {"participant": p, "here": p.user_id in here, "step": by_slug.get(here.get(p.user_id))}
+        for p in participants
+    ]
+
+
+@login_required
+def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    workshop = access.workshop
+    participants = people(workshop)
+    live.mark_present(workshop.pk, request.user.pk, "")
+    rows = agenda(workshop)
+    item_rows = [r for r in rows if r["count"] is not None]
+    return render(
+        request,
+        "alignment/workshop_overview.html",
+        {
+            "access": access,
+            "workshop": workshop,
+            "organization": workshop.organization,
+            "agenda": rows,
+            "done_steps": sum(1 for r in item_rows if r["done"]),
+            "item_step_count": len(item_rows),
+            "presence": presence(workshop, participants),
+            "transitions": [Status(s) for s in sorted(services.TRANSITIONS[workshop.status])],
+            "current": steps.get_step(workshop.current_step)
+            if workshop.current_step
+            else steps.first_step(),
+            "live_token": live.token(workshop.revision, live.present(workshop.pk)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def workshop_status(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    try:
+        workshop = services.transition(
+            access.workshop, request.POST.get("status", ""), by=request.user
+        )
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The workshop is now %(status)s.") % {"status": workshop.get_status_display()},
+        )
+    return redirect("alignment:workshop", access.workshop.pk)
+
+
+@login_required
+def audit_log(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    entries = AuditEntry.objects.filter(workshop=access.workshop).select_related("actor")[:500]
+    return render(
+        request,
+        "alignment/audit_log.html",
+        {
+            "access": access,
+            "workshop": access.workshop,
+            "organization": access.workshop.organization,
+            "entries": entries,
+        },
+    )

@@ -1,0 +1,79 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against a live server.
+
+No browser is downloaded: Chromium comes from `apt-get install chromium`. Without
+it these tests are skipped locally, and fail in CI (CVM_REQUIRE_REAL_SERVICES).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+# make between browser steps are ordinary synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CVM_REQUIRE_REAL_SERVICES"):
+            pytest.fail("Chromium is required: apt-get install chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """Open a browser context signed in as a user: `page = open_as(user)`."""
+    contexts = []
+
+    def _open(user, *, width: int = 1280):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": 900}
+        )
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = []
+        page.on(
+            "console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None
+        )
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

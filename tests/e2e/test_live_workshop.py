@@ -1,0 +1,97 @@
+"""A facilitator and a leader in two browsers: live additions and following."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from alignment import services
+from alignment.models import Persona, Status
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def workshop(organization, lead, leader, observer):
+    workshop = services.create_workshop(
+        organization, quarter="2026-Q4", title="Q4 alignment", language="en", by=lead
+    )
+    services.transition(workshop, Status.LIVE, by=lead)
+    return workshop
+
+
+def test_each_sees_the_others_additions_within_three_seconds(open_as, workshop, lead, leader):
+    facilitator = open_as(lead)
+    member = open_as(leader)
+    facilitator.goto(f"/w/{workshop.pk}/s/persona/")
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+
+    member.get_by_label("Persona", exact=True).fill("Busy family planner")
+    member.get_by_label("Who they are").fill("Runs several lines and a home broadband.")
+    member.get_by_role("button", name="Add", exact=True).click()
+    expect(member.locator("#items")).to_contain_text("Busy family planner")
+    expect(facilitator.locator("#items")).to_contain_text("Busy family planner", timeout=3000)
+
+    facilitator.get_by_label("Persona", exact=True).fill("Young digital native")
+    facilitator.get_by_role("button", name="Add", exact=True).click()
+    expect(member.locator("#items")).to_contain_text("Young digital native", timeout=3000)
+
+    # Each sees the other as present.
+    expect(facilitator.locator("#presence")).to_contain_text("Leo Leader")
+    expect(member.locator("#presence")).to_contain_text("Lena Lead")
+    assert Persona.objects.filter(workshop=workshop).count() == 2
+    assert facilitator.console_errors == [] and member.console_errors == []
+
+
+def test_the_leader_follows_the_facilitator_to_the_next_step(open_as, workshop, lead, leader):
+    facilitator = open_as(lead)
+    member = open_as(leader)
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    expect(member.locator("#facilitation")).to_contain_text("The whole room is on this step")
+
+    facilitator.goto(f"/w/{workshop.pk}/s/needs/")
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+
+    expect(member).to_have_url(
+        f"{facilitator.url.split('/w/')[0]}/w/{workshop.pk}/s/needs/", timeout=3000
+    )
+    expect(member.get_by_role("heading", name="Needs")).to_be_visible()
+
+
+def test_a_leader_who_opts_out_stays_where_they_are(open_as, workshop, lead, leader):
+    facilitator = open_as(lead)
+    member = open_as(leader)
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    member.get_by_role("button", name="Following the facilitator").click()
+    expect(member.get_by_role("button", name="Follow the facilitator")).to_be_visible()
+
+    facilitator.goto(f"/w/{workshop.pk}/s/strategy/")
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+
+    expect(member.locator("#facilitation")).to_contain_text(
+        "The facilitator is on step", timeout=3000
+    )
+    assert member.url.endswith("/s/persona/")
+
+
+def test_an_edit_in_progress_survives_live_updates(open_as, workshop, lead, leader):
+    services_item = Persona.objects.create(
+        workshop=workshop, title="Original", author=leader, order=1
+    )
+    facilitator = open_as(lead)
+    member = open_as(leader)
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    facilitator.goto(f"/w/{workshop.pk}/s/persona/")
+    member.get_by_role("link", name="Edit Original").click()
+    title = member.locator(f"#item-{services_item.pk} input[name$='-title']")
+    title.fill("Changed by the leader")
+
+    facilitator.get_by_label("Persona", exact=True).fill("Added meanwhile")
+    facilitator.get_by_role("button", name="Add", exact=True).click()
+    expect(member.locator("#items")).to_contain_text("Added meanwhile", timeout=3000)
+    expect(title).to_have_value("Changed by the leader")
+
+    member.get_by_role("button", name="Save").click()
+    expect(facilitator.locator("#items")).to_contain_text("Changed by the leader", timeout=3000)
