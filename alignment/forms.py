@@ -133,6 +133,7 @@ class ItemForm(forms.ModelForm):
             ):
                 field.empty_label = _("(not yet chosen)")
         self.fields["title"].widget.attrs.update({"maxlength": TITLE_MAX, "autocomplete": "off"})
+        self.fields["title"].error_messages["required"] = _("Please write something here.")
         if "description" in self.fields:
             self.fields["description"].widget = forms.Textarea(
                 attrs={"rows": 2, "maxlength": TEXT_MAX}

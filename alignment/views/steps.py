@@ -226,7 +226,10 @@ def item_edit(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResp
                 # second save is a deliberate choice to replace the other person's text.
                 data = request.POST.copy()
                 data[f"{prefix}-version"] = str(conflict.version)
-                form = step.form_class(data, instance=conflict, workshop=workshop, prefix=prefix)
+                # A fresh instance: validating the form writes the typed text into it,
+                # and the conflict panel must keep showing what is saved.
+                fresh = step.model.objects.get(pk=item.pk)
+                form = step.form_class(data, instance=fresh, workshop=workshop, prefix=prefix)
                 form.is_valid()
                 status = 409
             except services.ServiceError as refusal:

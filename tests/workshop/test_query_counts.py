@@ -1,0 +1,36 @@
+"""Every workshop page costs the same number of queries with five times the data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from alignment import demo, steps
+
+pytestmark = pytest.mark.django_db
+
+
+def count(client, path) -> int:
+    client.get(path)  # warm caches and the session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+PAGES = ["", *[f"s/{s.slug}/" for s in steps.item_steps()]]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_queries_do_not_grow_with_data(
+    as_lead, workshop, lead, rival_workshop, outsider, page, django_assert_max_num_queries
+):
+    demo.build_workshop(workshop, author=lead, scale=1)
+    path = f"/w/{workshop.pk}/{page}"
+    at_1x = count(as_lead, path)
+    demo.build_workshop(workshop, author=lead, scale=4)  # now five times the data
+    demo.build_workshop(rival_workshop, author=outsider, scale=2)
+    with django_assert_max_num_queries(at_1x):
+        as_lead.get(path)
+    assert count(as_lead, path) == at_1x
