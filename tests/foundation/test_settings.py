@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in _CONFIG_VARS}
     base.pop("DJANGO_SETTINGS_MODULE", None)
+    base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set while browser tests run
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
