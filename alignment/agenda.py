@@ -20,6 +20,30 @@ CUSTOMER = _("Customer perspective")
 BUSINESS = _("Business perspective")
 COMMITMENT = _("Commitment")
 
+def _flavor_view(request, access, step):
+    from alignment.views.flavor import flavor_step
+
+    return flavor_step(request, access, step)
+
+
+FLAVOR = register(
+    Step(
+        slug="flavor",
+        title=_("CVM flavor"),
+        question=_(
+            "How is the organisation set up for CVM today? Answer the ten questions "
+            "together; the diagnostic places you among the three CVM flavors."
+        ),
+        perspective=_("Starting point"),
+        view=_flavor_view,
+        is_done=lambda workshop: bool(workshop.flavor_answers),
+        votable=False,
+        guidance=(
+            _("Answer for how things work today, not how you would like them to work."),
+            _("Where the team disagrees, note it: that is part of the alignment."),
+        ),
+    )
+)
 PERSONA = register(
     Step(
         slug="persona",

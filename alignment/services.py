@@ -397,3 +397,22 @@ def take_back_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
 def set_following(participant: Participant, follows: bool) -> None:
     participant.follows_facilitator = follows
     participant.save(update_fields=["follows_facilitator"])
+
+
+@transaction.atomic
+def save_flavor_answers(workshop: Workshop, answers: dict[str, str], *, by) -> None:
+    """Store the team's diagnostic answers (already validated by the form)."""
+    ensure_editable(workshop)
+    old = workshop.flavor_result
+    workshop.flavor_answers = dict(answers)
+    workshop.save(update_fields=["flavor_answers", "updated"])
+    bump(workshop, step="flavor")
+    new = workshop.flavor_result
+    record(
+        workshop.organization,
+        by,
+        "flavor.answered",
+        str(new.headline) if new else "",
+        workshop=workshop,
+        old=str(old.headline) if old else None,
+    )

@@ -33,6 +33,12 @@ class Step:
     # Help shown beside the list: how to write a good answer.
     guidance: tuple[str | Promise, ...] = field(default_factory=tuple)
     view: Callable | None = None
+    # For steps without items: has the team done this step? (workshop -> bool)
+    is_done: Callable | None = None
+    # The form under the list; a step may offer its own way of adding.
+    add_template: str = "alignment/step.html#add_form"
+    # Extra context for the step page: (access, step) -> dict.
+    extra_context: Callable | None = None
     votable: bool = True
     number: int = 0
 

@@ -2,6 +2,17 @@ from __future__ import annotations
 
 from alignment.models.accounts import Membership, Organization, Role, User
 from alignment.models.audit import AuditEntry
+from alignment.models.measures import (
+    HIGH_PRIORITY,
+    CatalogueKpi,
+    Channel,
+    Direction,
+    JourneyStage,
+    Kpi,
+    KpiCategory,
+    LifecycleStage,
+    MomentOfTruth,
+)
 from alignment.models.workshop import (
     Alternative,
     AlternativeKind,
@@ -22,6 +33,15 @@ from alignment.models.workshop import (
 )
 
 __all__ = [
+    "HIGH_PRIORITY",
+    "CatalogueKpi",
+    "Channel",
+    "Direction",
+    "JourneyStage",
+    "Kpi",
+    "KpiCategory",
+    "LifecycleStage",
+    "MomentOfTruth",
     "Alternative",
     "AlternativeKind",
     "AspectItem",

@@ -78,6 +78,9 @@ class Workshop(models.Model):
     # Facilitation state, visible to everyone in the room.
     countdown_ends_at = models.DateTimeField(null=True, blank=True)
     brainstorm_step = models.CharField(max_length=40, blank=True)
+    # The flavor diagnostic's answers (question key -> choice key); scored on demand
+    # by flavors.diagnostic.score, which is a pure function.
+    flavor_answers = models.JSONField(default=dict, blank=True)
     previous = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -107,6 +110,19 @@ class Workshop(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == Status.SIGNED
+
+    @property
+    def flavor_result(self):
+        """The diagnostic result, or None before the team has answered."""
+        from flavors.diagnostic import DiagnosticError, score
+
+        if not self.flavor_answers:
+            return None
+        try:
+            return score(self.flavor_answers)
+        except DiagnosticError:
+            # Answers saved under an older questionnaire: ask the team again.
+            return None
 
 
 class Participant(models.Model):

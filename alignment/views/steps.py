@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from alignment import live, services, steps
@@ -114,11 +114,14 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def step_page(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
     access = get_workshop_for_user(request.user, workshop_id)
     step = steps.get_step(slug)
     if step.view is not None:
         return step.view(request, access, step)
+    if request.method == "POST":
+        return HttpResponse(status=405)
     return render(request, "alignment/step.html", step_context(request, access, step))
 
 

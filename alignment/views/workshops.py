@@ -61,11 +61,12 @@ def agenda(workshop: Workshop, current=None) -> list[dict]:
     rows = []
     for step in steps.all_steps():
         count = step.model.objects.filter(workshop=workshop).count() if step.has_items else None
+        done = bool(count) if step.has_items else bool(step.is_done and step.is_done(workshop))
         rows.append(
             {
                 "step": step,
                 "count": count,
-                "done": bool(count),
+                "done": done,
                 "is_current": step.slug == workshop.current_step,
                 "is_here": current is not None and step.slug == current.slug,
             }
@@ -99,7 +100,7 @@ def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
     participants = people(workshop)
     live.mark_present(workshop.pk, request.user.pk, "")
     rows = agenda(workshop)
-    item_rows = [r for r in rows if r["count"] is not None]
+    item_rows = [r for r in rows if r["count"] is not None or r["step"].is_done]
     return render(
         request,
         "alignment/workshop_overview.html",
@@ -116,6 +117,7 @@ def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
             if workshop.current_step
             else steps.first_step(),
             "live_token": live.token(workshop.revision, live.present(workshop.pk)),
+            "flavor_result": workshop.flavor_result,
         },
     )
 

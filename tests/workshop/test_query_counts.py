@@ -19,7 +19,7 @@ def count(client, path) -> int:
     return len(captured)
 
 
-PAGES = ["", *[f"s/{s.slug}/" for s in steps.item_steps()]]
+PAGES = ["", *[f"s/{s.slug}/" for s in steps.all_steps()]]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -233,7 +233,7 @@ def test_only_the_lead_facilitates(request, who, action, workshop):
     )
     assert response.status_code == 403
     workshop.refresh_from_db()
-    assert workshop.current_step == "persona" and workshop.countdown_ends_at is None
+    assert workshop.current_step == "flavor" and workshop.countdown_ends_at is None
     assert not DotVote.objects.exists()
 
 

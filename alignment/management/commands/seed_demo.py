@@ -8,6 +8,7 @@ from django.db import transaction
 
 from alignment import demo, services, steps
 from alignment.models import Membership, Organization, Role, Status, User, Workshop
+from flavors.diagnostic import DEMO_Q3_ANSWERS, DEMO_Q4_ANSWERS
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "demo-telco", "name": "Demo Telco"}
@@ -81,9 +82,10 @@ class Command(BaseCommand):
             organization, quarter=quarter, title=title, language="en", by=lead
         )
         demo.build_workshop(workshop, author=lead, scale=scale, variant=variant)
+        workshop.flavor_answers = dict(DEMO_Q3_ANSWERS if variant == "q3" else DEMO_Q4_ANSWERS)
         workshop.status = status
         workshop.current_step = steps.get_step("persona").slug
-        workshop.save(update_fields=["status", "current_step"])
+        workshop.save(update_fields=["status", "current_step", "flavor_answers"])
         return workshop
 
     def _person(self, email: str, name: str, set_password: bool, staff: bool = False) -> User:
