@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from alignment import forms
 from alignment.models import (
+    AgreementEvent,
     Alternative,
     BusinessObjective,
+    CatalogueKpi,
+    HandshakeAgreement,
+    Kpi,
     MajorInitiative,
+    MomentOfTruth,
     Need,
     Persona,
     StrategicBet,
@@ -16,9 +22,85 @@ from alignment.models import (
 )
 from alignment.steps import Step, register
 
+
+def suggested_kpis(workshop) -> dict:
+    """The catalogue, with the KPIs the workshop's flavor suggests listed first."""
+    result = workshop.flavor_result
+    codes: list[str] = []
+    if result is not None:
+        from flavors.models import Flavor
+
+        for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
+            codes += [c for c in flavor.suggested_kpi_codes if c not in codes]
+    used = set(Kpi.objects.filter(workshop=workshop).values_list("catalogue__code", flat=True))
+    catalogue = list(CatalogueKpi.objects.order_by("order", "name"))
+    rank = {code: i for i, code in enumerate(codes)}
+    catalogue.sort(key=lambda k: (k.code not in rank, rank.get(k.code, 0), k.order))
+    return {
+        "catalogue": [
+            {"kpi": k, "suggested": k.code in rank, "used": k.code in used} for k in catalogue
+        ],
+        "flavor_result": result,
+    }
+
+
+def library_for(workshop) -> dict:
+    """The published handshake templates: the flavor's suggestions first, then
+    every HIGH-impact area, then the rest, in library order."""
+    from handshakes.models import HandshakeTemplate, Impact
+
+    result = workshop.flavor_result
+    suggested: list[str] = []
+    if result is not None:
+        from flavors.models import Flavor
+
+        for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
+            suggested += [a for a in flavor.suggested_handshake_areas if a not in suggested]
+    used = set(
+        HandshakeAgreement.objects.filter(workshop=workshop).values_list(
+            "template__area_id", flat=True
+        )
+    )
+    templates = list(
+        HandshakeTemplate.objects.published().select_related("area").in_library_order()
+    )
+    rank = {slug: i for i, slug in enumerate(suggested)}
+
+    def order(t):
+        if t.area.slug in rank:
+            return (0, rank[t.area.slug])
+        return (1 if t.impact == Impact.HIGH else 2, t.area.order)
+
+    templates.sort(key=order)
+    return {
+        "library": [
+            {
+                "template": t,
+                "suggested": t.area.slug in rank,
+                "used": t.area_id in used,
+            }
+            for t in templates
+        ],
+        "flavor_result": result,
+    }
+
+
+def _agreements_queryset(queryset):
+    from handshakes.models import current_version_subquery
+
+    return (
+        queryset.select_related("template__area")
+        .annotate(current_version=current_version_subquery("template__area"))
+        .prefetch_related(
+            "bets", Prefetch("events", queryset=AgreementEvent.objects.select_related("author"))
+        )
+    )
+
+
 CUSTOMER = _("Customer perspective")
 BUSINESS = _("Business perspective")
 COMMITMENT = _("Commitment")
+
 
 def _flavor_view(request, access, step):
     from alignment.views.flavor import flavor_step
@@ -169,3 +251,86 @@ BETS = register(
         ),
     )
 )
+KPIS = register(
+    Step(
+        slug="kpis",
+        title=_("CVM KPIs"),
+        question=_(
+            "How will we know the bets work? Choose the CVM KPIs, with a baseline, a "
+            "target and an owner, and trace each to the bets it measures."
+        ),
+        perspective=COMMITMENT,
+        model=Kpi,
+        form_class=forms.KpiForm,
+        related_name="kpis",
+        select_related=("catalogue",),
+        prefetch_related=("bets",),
+        item_template="alignment/items/_kpi.html",
+        extra_context=lambda access, step: suggested_kpis(access.workshop),
+        add_template="alignment/items/_kpi_add.html",
+        empty_hint=_(
+            "No KPIs yet. Start from the catalogue; customer lifetime value balances all the others."
+        ),
+        guidance=(
+            _("Every bet needs at least one KPI, and every KPI must trace to a bet."),
+            _("Give each KPI a baseline and a target, so progress can be read next quarter."),
+        ),
+    )
+)
+MOMENTS = register(
+    Step(
+        slug="mots",
+        title=_("Moments of Truth"),
+        question=_(
+            "Where in the journey is loyalty won or lost? Rate each moment's impact and "
+            "how well we handle it today."
+        ),
+        perspective=COMMITMENT,
+        model=MomentOfTruth,
+        form_class=forms.MomentForm,
+        related_name="mots",
+        select_related=("persona",),
+        prefetch_related=("bets", "kpis"),
+        item_template="alignment/items/_mot.html",
+        empty_hint=_(
+            "No Moments of Truth yet. Think of the third bad invoice, the contract about to end, the data that runs out."
+        ),
+        guidance=(
+            _("Priority is impact times (6 minus performance): 15 or more is high priority."),
+            _("Every high-priority moment must trace to a bet."),
+        ),
+    )
+)
+COLLABORATION = register(
+    Step(
+        slug="collaboration",
+        title=_("Collaboration setup"),
+        question=_(
+            "Which functional areas must work with CVM for the bets to succeed, and what "
+            "have we agreed with each? Take the handshakes from the library and negotiate them."
+        ),
+        perspective=COMMITMENT,
+        model=HandshakeAgreement,
+        form_class=forms.AgreementForm,
+        related_name="agreements",
+        items_hook=_agreements_queryset,
+        item_template="alignment/items/_agreement.html",
+        add_template="alignment/items/_agreement_add.html",
+        extra_context=lambda access, step: library_for(access.workshop),
+        after_save=lambda workshop, item, form, by, before: _record_agreement(
+            workshop, item, form, by, before
+        ),
+        lead_adds_only=True,
+        empty_hint=_("No agreements yet. Start with the areas the library marks as high impact."),
+        guidance=(
+            _("Every agreed handshake must trace to a bet."),
+            _("High-impact areas left out of the setup show up as warnings in the review."),
+        ),
+    )
+)
+
+
+def _record_agreement(workshop, item, form, by, before):
+    from alignment.services import record_agreement_change
+
+    record_agreement_change(workshop, item, form, by, before)

@@ -7,8 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from alignment.models import (
     Alternative,
     BusinessObjective,
+    CatalogueKpi,
+    Direction,
+    HandshakeAgreement,
+    Kpi,
     MajorInitiative,
     Membership,
+    MomentOfTruth,
     Need,
     Persona,
     Role,
@@ -17,6 +22,7 @@ from alignment.models import (
     Workshop,
 )
 from alignment.models.workshop import TEXT_MAX, TITLE_MAX
+from handshakes.models import HandshakeTemplate
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -115,10 +121,17 @@ class ItemForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     workshop_fields: tuple[str, ...] = ()
+    # Fields only the facilitator may set; removed from everyone else's form.
+    lead_only_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args, workshop, **kwargs):
+    def __init__(self, *args, workshop, lead: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
+        # Items get their UUID on creation, so `pk` is set even before saving.
+        self.is_edit = not self.instance._state.adding
+        if not lead:
+            for name in self.lead_only_fields:
+                self.fields.pop(name, None)
         for name in self.workshop_fields:
             field = self.fields[name]
             field.queryset = field.queryset.model.objects.filter(workshop=workshop).order_by(
@@ -138,13 +151,13 @@ class ItemForm(forms.ModelForm):
             self.fields["description"].widget = forms.Textarea(
                 attrs={"rows": 2, "maxlength": TEXT_MAX}
             )
-        if self.instance.pk:
+        if self.is_edit:
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 continue
             field.widget.attrs.setdefault(
-                "id", f"{self.prefix or 'f'}-{name}-{self.instance.pk or 'new'}"
+                "id", f"{self.prefix or 'f'}-{name}-{self.instance.pk if self.is_edit else 'new'}"
             )
 
     def clean_title(self) -> str:
@@ -232,6 +245,201 @@ class BetForm(ItemForm):
             "title": _("We will ... (one sentence, up to 200 characters)."),
         }
         widgets = dict.fromkeys(StrategicBet.LINK_FIELDS, forms.CheckboxSelectMultiple)
+
+
+class KpiForm(ItemForm):
+    workshop_fields = ("bets",)
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "catalogue",
+            "title",
+            "description",
+            "category",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "target_quarter",
+            "owner",
+            "bets",
+        ]
+        labels = {"title": _("KPI"), "description": _("Definition")}
+        help_texts = {
+            "catalogue": _("Pick one to fill in its name, definition, unit and direction."),
+            "target_quarter": _("For example 2027-Q2."),
+        }
+        widgets = {"bets": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["catalogue"].queryset = CatalogueKpi.objects.order_by("order", "name")
+        self.fields["catalogue"].empty_label = _("(a custom KPI)")
+        # A KPI from the catalogue needs no name or direction of its own.
+        self.fields["title"].required = False
+        self.fields["direction"].required = False
+        self.fields["direction"].choices = [("", _("(as in the catalogue)")), *Direction.choices]
+        self.fields["unit"].widget.attrs["maxlength"] = 30
+
+    def clean_title(self) -> str:
+        return _clean_text(self.cleaned_data.get("title", ""), required=False)
+
+    def clean_target_quarter(self) -> str:
+        return self.cleaned_data["target_quarter"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        catalogue = cleaned.get("catalogue")
+        if catalogue is not None:
+            for field, value in [
+                ("title", catalogue.name),
+                ("description", catalogue.definition),
+                ("category", catalogue.category),
+                ("unit", catalogue.unit),
+                ("direction", catalogue.direction),
+            ]:
+                if not cleaned.get(field) and field not in self.errors:
+                    cleaned[field] = value
+                    setattr(self.instance, field, value)
+        if not cleaned.get("title") and "title" not in self.errors:
+            self.add_error("title", _("Name the KPI, or pick one from the catalogue."))
+        if not cleaned.get("direction") and "direction" not in self.errors:
+            self.add_error("direction", _("Say whether higher or lower is better."))
+        return cleaned
+
+
+class MomentForm(ItemForm):
+    workshop_fields = ("persona", "bets", "kpis")
+    lead_only_fields = ("marked_high", "high_reason")
+
+    class Meta:
+        model = MomentOfTruth
+        fields = [
+            "title",
+            "description",
+            "journey_stage",
+            "lifecycle_stage",
+            "channel",
+            "persona",
+            "impact",
+            "performance",
+            "marked_high",
+            "high_reason",
+            "bets",
+            "kpis",
+        ]
+        labels = {
+            "title": _("Moment of Truth"),
+            "description": _("What happens, and what is at stake"),
+        }
+        help_texts = {
+            "impact": _("1 = little effect on loyalty or revenue, 5 = decides it."),
+            "performance": _("1 = we handle it badly today, 5 = we handle it very well."),
+            "marked_high": _("Only for a moment the score underrates; give the reason."),
+        }
+        widgets = {
+            "bets": forms.CheckboxSelectMultiple,
+            "kpis": forms.CheckboxSelectMultiple,
+            "impact": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "performance": forms.NumberInput(attrs={"min": 1, "max": 5}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("marked_high") and not (cleaned.get("high_reason") or "").strip():
+            self.add_error("high_reason", _("Say why this moment is high priority."))
+        return cleaned
+
+
+class AgreementForm(ItemForm):
+    workshop_fields = ("bets",)
+
+    covers = forms.TypedMultipleChoiceField(
+        label=_("Key handshakes it covers"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status_comment = forms.CharField(
+        label=_("Comment on the status"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        help_text=_("Needed when the status changes: what was agreed, or what puts it at risk."),
+    )
+
+    class Meta:
+        model = HandshakeAgreement
+        fields = [
+            "template",
+            "title",
+            "description",
+            "owner",
+            "status",
+            "quality",
+            "bets",
+            "covers",
+        ]
+        labels = {"title": _("Agreement"), "description": _("Notes")}
+        widgets = {
+            "bets": forms.CheckboxSelectMultiple,
+            "quality": forms.NumberInput(attrs={"min": 1, "max": 5}),
+        }
+        help_texts = {"quality": _("1 = we hardly work together, 5 = a seamless partnership.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        if self.is_edit:
+            # The template version is pinned when the agreement is made.
+            del self.fields["template"]
+            template = self.instance.template
+        else:
+            self.fields["template"].queryset = HandshakeTemplate.objects.published().select_related(
+                "area"
+            )
+            template = None
+            value = self.data.get(self.add_prefix("template")) if self.is_bound else None
+            if value:
+                template = (
+                    HandshakeTemplate.objects.published().filter(pk=value).first()
+                    if str(value).isdigit()
+                    else None
+                )
+        self.fields["covers"].choices = template.key_handshake_choices() if template else []
+
+    def clean_title(self) -> str:
+        return _clean_text(self.cleaned_data.get("title", ""), required=False)
+
+    def clean_status_comment(self) -> str:
+        return _clean_text(self.cleaned_data.get("status_comment", ""), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        template = cleaned.get("template") or (self.instance.template if self.is_edit else None)
+        if template is not None and not cleaned.get("title"):
+            cleaned["title"] = template.area.name
+            self.instance.title = template.area.name
+        if (
+            self.is_edit
+            and cleaned.get("status")
+            and cleaned["status"] != self.initial.get("status")
+            and not cleaned.get("status_comment")
+        ):
+            self.add_error("status_comment", _("Say why the status changes."))
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+    )
+
+    def clean_comment(self) -> str:
+        return _clean_text(self.cleaned_data["comment"], required=True)
 
 
 class BudgetForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from alignment import steps
 from alignment.access import ROLE_FROM_MEMBERSHIP
 from alignment.models import (
+    AgreementEvent,
     AuditEntry,
     Change,
     Dot,
@@ -235,6 +236,8 @@ def add_item(workshop: Workshop, step, form, *, by):
     _check_links(workshop, form)
     item.save()
     _save_links(item, form)
+    if step.after_save is not None:
+        step.after_save(workshop, item, form, by, None)
     bump(workshop, step=step.slug)
     _audit_item(workshop, by, "item.added", item)
     return item
@@ -259,6 +262,8 @@ def update_item(workshop: Workshop, step, item, form, *, expected_version: int |
     item.version = current.version + 1
     item.save()
     _save_links(item, form)
+    if step.after_save is not None:
+        step.after_save(workshop, item, form, by, current)
     bump(workshop, step=step.slug)
     _audit_item(workshop, by, "item.changed", item, old=old_title)
     return item
@@ -416,3 +421,42 @@ def save_flavor_answers(workshop: Workshop, answers: dict[str, str], *, by) -> N
         workshop=workshop,
         old=str(old.headline) if old else None,
     )
+
+
+def record_agreement_change(workshop: Workshop, agreement, form, by, before) -> None:
+    """Each status change of an agreement is recorded with its comment: the
+    agreement is a negotiated contract, and its history is part of it."""
+    old = before.status if before is not None else ""
+    comment = form.cleaned_data.get("status_comment", "")
+    if before is None:
+        AgreementEvent.objects.create(
+            agreement=agreement,
+            author=by,
+            old_status="",
+            new_status=agreement.status,
+            comment=comment
+            or _("Taken from the library (version %(version)s).")
+            % {"version": agreement.template.version},
+        )
+    elif old != agreement.status:
+        AgreementEvent.objects.create(
+            agreement=agreement,
+            author=by,
+            old_status=old,
+            new_status=agreement.status,
+            comment=comment,
+        )
+
+
+@transaction.atomic
+def comment_on_agreement(workshop: Workshop, agreement, comment: str, *, by) -> None:
+    ensure_editable(workshop)
+    AgreementEvent.objects.create(
+        agreement=agreement,
+        author=by,
+        old_status=agreement.status,
+        new_status=agreement.status,
+        comment=comment,
+    )
+    bump(workshop, step="collaboration")
+    record(workshop.organization, by, "agreement.commented", agreement.title, workshop=workshop)

@@ -39,6 +39,13 @@ class Step:
     add_template: str = "alignment/step.html#add_form"
     # Extra context for the step page: (access, step) -> dict.
     extra_context: Callable | None = None
+    # Who may add items: leaders and the lead, or the lead alone.
+    lead_adds_only: bool = False
+    # Adjust the step's item queryset (annotations the list needs).
+    items_hook: Callable | None = None
+    # Called in the saving transaction: (workshop, item, form, by, before) -> None,
+    # where `before` is the item as it was (None when added).
+    after_save: Callable | None = None
     votable: bool = True
     number: int = 0
 
@@ -53,6 +60,8 @@ class Step:
         )
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
+        if self.items_hook is not None:
+            queryset = self.items_hook(queryset)
         return queryset.order_by("order", "created")
 
 

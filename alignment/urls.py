@@ -42,4 +42,9 @@ urlpatterns = [
         name="item_move",
     ),
     path("w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/dot", steps.dot, name="dot"),
+    path(
+        "w/<uuid:workshop_id>/agreements/<uuid:item_id>/comment",
+        steps.agreement_comment,
+        name="agreement_comment",
+    ),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from alignment.models.accounts import Membership, Organization, Role, User
 from alignment.models.audit import AuditEntry
+from alignment.models.collaboration import AgreementEvent, AgreementStatus, HandshakeAgreement
 from alignment.models.measures import (
     HIGH_PRIORITY,
     CatalogueKpi,
@@ -33,6 +34,9 @@ from alignment.models.workshop import (
 )
 
 __all__ = [
+    "AgreementEvent",
+    "AgreementStatus",
+    "HandshakeAgreement",
     "HIGH_PRIORITY",
     "CatalogueKpi",
     "Channel",

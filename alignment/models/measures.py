@@ -67,18 +67,26 @@ class Kpi(AspectItem):
         related_name="+",
         verbose_name=_("from the catalogue"),
     )
-    category = models.CharField(_("category"), max_length=24, choices=KpiCategory.choices, blank=True)
+    category = models.CharField(
+        _("category"), max_length=24, choices=KpiCategory.choices, blank=True
+    )
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     direction = models.CharField(
         _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
     )
-    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     target_quarter = models.CharField(
         _("target quarter"), max_length=7, blank=True, validators=[quarter_validator]
     )
     owner = models.CharField(_("owner"), max_length=120, blank=True)
-    bets = models.ManyToManyField(StrategicBet, blank=True, related_name="kpis", verbose_name=_("bets"))
+    bets = models.ManyToManyField(
+        StrategicBet, blank=True, related_name="kpis", verbose_name=_("bets")
+    )
 
     class Meta(AspectItem.Meta):
         verbose_name = _("CVM KPI")
@@ -133,13 +141,20 @@ class MomentOfTruth(AspectItem):
     """
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="mots")
-    journey_stage = models.CharField(_("journey stage"), max_length=20, choices=JourneyStage.choices)
+    journey_stage = models.CharField(
+        _("journey stage"), max_length=20, choices=JourneyStage.choices
+    )
     lifecycle_stage = models.CharField(
         _("lifecycle stage"), max_length=14, choices=LifecycleStage.choices
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     persona = models.ForeignKey(
-        Persona, on_delete=models.SET_NULL, null=True, blank=True, related_name="mots", verbose_name=_("persona")
+        Persona,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mots",
+        verbose_name=_("persona"),
     )
     impact = models.PositiveSmallIntegerField(_("impact (1-5)"), validators=one_to_five, default=3)
     performance = models.PositiveSmallIntegerField(
@@ -147,7 +162,9 @@ class MomentOfTruth(AspectItem):
     )
     marked_high = models.BooleanField(_("marked high priority by the facilitator"), default=False)
     high_reason = models.CharField(_("reason for high priority"), max_length=TITLE_MAX, blank=True)
-    bets = models.ManyToManyField(StrategicBet, blank=True, related_name="mots", verbose_name=_("bets"))
+    bets = models.ManyToManyField(
+        StrategicBet, blank=True, related_name="mots", verbose_name=_("bets")
+    )
     kpis = models.ManyToManyField(Kpi, blank=True, related_name="mots", verbose_name=_("KPIs"))
 
     class Meta(AspectItem.Meta):
@@ -161,4 +178,3 @@ class MomentOfTruth(AspectItem):
     @property
     def is_high_priority(self) -> bool:
         return self.priority >= HIGH_PRIORITY or self.marked_high
-

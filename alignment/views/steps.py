@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from alignment import live, services, steps
 from alignment.access import WorkshopAccess, get_workshop_for_user, require
-from alignment.forms import BudgetForm, CountdownForm
+from alignment.forms import BudgetForm, CommentForm, CountdownForm
 from alignment.models import Change, Dot, DotVote, Workshop
 from alignment.views.workshops import agenda, people, presence
 
@@ -76,6 +76,8 @@ def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
     if vote is not None and not vote.is_open:
         entries.sort(key=lambda e: -e["total"])
     return {
+        "can_add": not frozen
+        and (access.is_lead if step.lead_adds_only else access.can_contribute),
         "entries": entries,
         "hidden_count": len(items) - len(visible),
         "vote": vote,
@@ -106,9 +108,13 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
         "countdown_form": CountdownForm(),
         "budget_form": BudgetForm(),
     }
+    if step.extra_context is not None:
+        context.update(step.extra_context(access, step))
     if step.has_items:
         context.update(items_context(access, step, request.user))
-        context["form"] = form or step.form_class(workshop=workshop, prefix="new")
+        context["form"] = form or step.form_class(
+            workshop=workshop, prefix="new", lead=access.is_lead
+        )
     context["live_token"] = live.token(workshop.revision, live.present(workshop.pk))
     return context
 
@@ -140,10 +146,10 @@ def _items_response(request, access, step, *, status=200, extra=None) -> HttpRes
 @require_POST
 def item_create(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
     access = get_workshop_for_user(request.user, workshop_id)
-    require(access.can_contribute)
     step = _item_step(slug)
+    require(access.is_lead if step.lead_adds_only else access.can_contribute)
     workshop = access.workshop
-    form = step.form_class(request.POST, workshop=workshop, prefix="new")
+    form = step.form_class(request.POST, workshop=workshop, prefix="new", lead=access.is_lead)
     error = None
     if form.is_valid():
         try:
@@ -152,7 +158,7 @@ def item_create(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
             error = refusal.message
         else:
             if request.htmx:
-                fresh = step.form_class(workshop=workshop, prefix="new")
+                fresh = step.form_class(workshop=workshop, prefix="new", lead=access.is_lead)
                 context = {
                     "access": access,
                     "workshop": workshop,
@@ -212,7 +218,9 @@ def item_edit(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResp
     conflict = None
     status = 200
     if request.method == "POST":
-        form = step.form_class(request.POST, instance=item, workshop=workshop, prefix=prefix)
+        form = step.form_class(
+            request.POST, instance=item, workshop=workshop, prefix=prefix, lead=access.is_lead
+        )
         if form.is_valid():
             try:
                 saved = services.update_item(
@@ -232,7 +240,9 @@ def item_edit(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResp
                 # A fresh instance: validating the form writes the typed text into it,
                 # and the conflict panel must keep showing what is saved.
                 fresh = step.model.objects.get(pk=item.pk)
-                form = step.form_class(data, instance=fresh, workshop=workshop, prefix=prefix)
+                form = step.form_class(
+                    data, instance=fresh, workshop=workshop, prefix=prefix, lead=access.is_lead
+                )
                 form.is_valid()
                 status = 409
             except services.ServiceError as refusal:
@@ -246,7 +256,7 @@ def item_edit(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResp
         else:
             status = 422
     else:
-        form = step.form_class(instance=item, workshop=workshop, prefix=prefix)
+        form = step.form_class(instance=item, workshop=workshop, prefix=prefix, lead=access.is_lead)
     context = {
         "access": access,
         "workshop": workshop,
@@ -498,3 +508,26 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
         editing = set(request.GET.getlist("editing"))
         context.update(items_context(access, step, request.user, editing=editing))
     return render(request, "alignment/_live.html", context)
+
+
+@login_required
+@require_POST
+def agreement_comment(request: HttpRequest, workshop_id, item_id) -> HttpResponse:
+    """Leaders comment on an agreement; the lead changes its status in the edit form."""
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.can_contribute)
+    step = _item_step("collaboration")
+    agreement = _get_item(access, step, item_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_on_agreement(
+                access.workshop, agreement, form.cleaned_data["comment"], by=request.user
+            )
+        except services.ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, form.errors["comment"][0])
+    return redirect(_step_url(access.workshop, step) + f"#item-{agreement.pk}")

@@ -1,0 +1,649 @@
+"""The signed alignment report: HTML from the frozen snapshot, then a PDF by WeasyPrint.
+
+Everything here works on the snapshot dict (format "cvm-align/1") and never on
+database rows, so the PDF shows exactly the content the leaders signed.
+
+WeasyPrint is handed `SafeURLFetcher`: it serves the app's own static files
+through the `cvm-static:` scheme and small `data:` URLs, and refuses everything
+else. User text is auto-escaped by the templates, so it cannot add a tag or a
+`url()` in the first place; the fetcher makes sure that even if it ever did, the
+server would fetch or read nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, unquote_to_bytes
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from alignment.models import Direction, Status, WorkshopRole
+from handshakes.models import Impact
+
+logger = logging.getLogger(__name__)
+
+# Stylesheets, fonts and images of the report are addressed as
+# `cvm-static:css/report.css`. A scheme of our own (rather than /static/ or
+# http://) means no URL can ever be mistaken for one the network could answer.
+STATIC_SCHEME = "cvm-static"
+BASE_URL = f"{STATIC_SCHEME}:"
+DATA_URL_LIMIT = 64 * 1024
+STATIC_TYPES = {
+    ".css": "text/css",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+# Past this many columns a matrix table no longer fits an A4 page legibly: it is
+# split into several tables with the same rows.
+MATRIX_COLUMNS_PER_TABLE = 22
+# Past this many nodes in one column the traceability figure becomes a hairball;
+# the tables carry the same information.
+FIGURE_MAX_NODES = 40
+
+
+class ResourceRefused(ValueError):
+    """The report asked for something outside the app's own static files."""
+
+
+# Fetching
+
+
+def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None, **kwargs) -> URLFetcherResponse:
+    """Answer WeasyPrint's resource requests from the app's static files only.
+
+    - `cvm-static:<path>`: a file found by the staticfiles finders (or in
+      STATIC_ROOT after collectstatic), with a known type; no `..`, no
+      backslashes, no absolute paths.
+    - `data:`: decoded in memory, at most DATA_URL_LIMIT bytes.
+    - anything else (http, https, file, ftp, a relative path, ...): refused.
+
+    Refusals raise `ResourceRefused`; WeasyPrint logs them and leaves the
+    resource out. `timeout` and `ssl_context` are accepted for WeasyPrint's
+    signature and unused: nothing here touches the network.
+    """
+    scheme, colon, _rest = url.partition(":")
+    scheme = scheme.strip().lower() if colon else ""
+    if scheme == STATIC_SCHEME:
+        return _static_response(url)
+    if scheme == "data":
+        return _data_response(url)
+    raise ResourceRefused(f"the report fetches only its own static files, not {url[:80]!r}")
+
+
+class SafeURLFetcher(URLFetcher):
+    """`safe_url_fetcher` in the class form WeasyPrint 70 requires.
+
+    The base class is built with no allowed protocol and no redirects, so even
+    its own network code would refuse if it were ever reached.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+
+    def fetch(self, url, headers=None):
+        try:
+            return safe_url_fetcher(url)
+        except ResourceRefused as refusal:
+            logger.warning("Report resource refused: %s", refusal)
+            raise
+
+
+def _static_response(url: str) -> URLFetcherResponse:
+    path = url.split(":", 1)[1].split("?", 1)[0].split("#", 1)[0]
+    path = unquote(path).lstrip("/")
+    parts = PurePosixPath(path).parts
+    if (
+        not parts
+        or "\\" in path
+        or "\x00" in path
+        or any(part in {"..", "."} for part in parts)
+        or Path(path).suffix.lower() not in STATIC_TYPES
+    ):
+        raise ResourceRefused(f"not a static file of the app: {url[:80]!r}")
+    found = _find_static(path)
+    if found is None:
+        raise ResourceRefused(f"no such static file: {path!r}")
+    return URLFetcherResponse(
+        url, found.read_bytes(), {"Content-Type": STATIC_TYPES[found.suffix.lower()]}
+    )
+
+
+def _find_static(path: str) -> Path | None:
+    found = finders.find(path)
+    if found:
+        candidate = Path(found).resolve()
+        return candidate if candidate.is_file() else None
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / path).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
+def _data_response(url: str) -> URLFetcherResponse:
+    if len(url) > DATA_URL_LIMIT * 2:
+        raise ResourceRefused("data: URL over the size limit")
+    header, comma, payload = url[len("data:") :].partition(",")
+    if not comma:
+        raise ResourceRefused("malformed data: URL")
+    media_type = header.split(";", 1)[0].strip() or "text/plain"
+    try:
+        if header.endswith(";base64"):
+            body = base64.b64decode(unquote_to_bytes(payload), validate=False)
+        else:
+            body = unquote_to_bytes(payload)
+    except (binascii.Error, ValueError) as error:
+        raise ResourceRefused("malformed data: URL") from error
+    if len(body) > DATA_URL_LIMIT:
+        raise ResourceRefused("data: URL over the size limit")
+    return URLFetcherResponse(url, body, {"Content-Type": media_type})
+
+
+# Rendering
+
+
+def render_report_html(
+    snapshot: dict, *, signatures: list[dict], content_hash: str, generated_at
+) -> str:
+    """The report as HTML, in the workshop's language, ready for WeasyPrint."""
+    language = snapshot["workshop"].get("language") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = _report_context(snapshot, signatures, content_hash, generated_at)
+        return render_to_string("report/report.html", context)
+
+
+def render_report_pdf(
+    snapshot: dict, *, signatures: list[dict], content_hash: str, generated_at
+) -> bytes:
+    """The report as PDF bytes; fetches nothing but the app's own static files."""
+    html = render_report_html(
+        snapshot, signatures=signatures, content_hash=content_hash, generated_at=generated_at
+    )
+    return render_with(html)
+
+
+def render_with(html: str) -> bytes:
+    """WeasyPrint alone, with the safe fetcher: HTML in, PDF bytes out."""
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf()
+
+
+# The view of the snapshot the templates render. Only plain values and lists:
+# every user string stays a str, so the templates auto-escape it.
+
+SECTIONS = (
+    ("summary", _("Executive summary")),
+    ("aspects", _("The six alignment aspects")),
+    ("bets", _("Strategic bets")),
+    ("matrix", _("Traceability matrix")),
+    ("kpis", _("CVM KPIs")),
+    ("mots", _("Moments of Truth")),
+    ("collaboration", _("Collaboration setup")),
+    ("changes", _("Changes since last quarter")),
+    ("coherence", _("Coherence review")),
+    ("signoff", _("Sign-off")),
+)
+
+
+def _report_context(snapshot: dict, signatures, content_hash: str, generated_at) -> dict:
+    aspects = snapshot.get("aspects") or {}
+    personas = aspects.get("personas") or []
+    needs = aspects.get("needs") or []
+    alternatives = aspects.get("alternatives") or []
+    strategies = aspects.get("strategies") or []
+    objectives = aspects.get("objectives") or []
+    initiatives = aspects.get("initiatives") or []
+    bets = snapshot.get("bets") or []
+    kpis = [_kpi_view(kpi) for kpi in snapshot.get("kpis") or []]
+    mots = [_mot_view(mot) for mot in snapshot.get("mots") or []]
+    agreements = [_agreement_view(agreement) for agreement in snapshot.get("agreements") or []]
+    high_mots = [mot for mot in mots if mot["high"]]
+
+    titles = {
+        item["key"]: item["title"]
+        for group in (personas, needs, alternatives, strategies, objectives, initiatives, bets)
+        for item in group
+    }
+    titles.update({item["key"]: item["title"] for item in (*kpis, *mots, *agreements)})
+    for mot in mots:
+        mot["persona_title"] = titles.get(mot["persona"] or "", "")
+
+    signers = [_signature_view(signature) for signature in signatures]
+    generated = _as_datetime(generated_at) or timezone.now()
+    signed_on = max((s["signed_at"] for s in signers if s["signed_at"]), default=None)
+    content_hash = (content_hash or "").strip()
+    coherence = _coherence_view(snapshot.get("coherence") or {})
+
+    return {
+        "snapshot": snapshot,
+        "organization": snapshot.get("organization") or {},
+        "workshop": snapshot.get("workshop") or {},
+        "status_label": _label(Status, (snapshot.get("workshop") or {}).get("status", "")),
+        "flavor": _flavor_view(snapshot.get("flavor")),
+        "sections": [{"id": key, "title": title} for key, title in SECTIONS],
+        "customer": _customer_view(personas, needs, alternatives),
+        "business": _business_view(strategies, objectives, initiatives),
+        "bets": [_bet_view(bet, titles, kpis, mots, agreements) for bet in bets],
+        "matrix": _matrix_view(bets, kpis, high_mots, agreements),
+        "figure": _figure_view(bets, kpis, high_mots, agreements),
+        "kpis": kpis,
+        "mots": sorted(mots, key=lambda mot: -mot["priority"]),
+        "agreements": agreements,
+        "counts": {
+            "bets": len(bets),
+            "kpis": len(kpis),
+            "high_mots": len(high_mots),
+            "high_mots_traced": sum(1 for mot in high_mots if mot["bets"]),
+            "agreements": len(agreements),
+            "agreed": sum(1 for a in agreements if a["status"] == "agreed"),
+            "at_risk": sum(1 for a in agreements if a["status"] == "at_risk"),
+            "proposed": sum(1 for a in agreements if a["status"] == "proposed"),
+            "kpis_traced": sum(1 for kpi in kpis if kpi["bets"]),
+        },
+        "coherence": coherence,
+        "changes": _changes_view(snapshot.get("changes")),
+        "signers": signers,
+        "signed_on": signed_on,
+        "generated_at": generated,
+        "content_hash": content_hash,
+        "hash_lines": [content_hash[i : i + 32] for i in range(0, len(content_hash), 32)],
+        "hash_short": content_hash[:12],
+    }
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else value
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _percent(value) -> int:
+    try:
+        return round(float(value) * 100)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
+
+
+def _bar(fraction) -> str:
+    # A CSS width: a plain string, so the Italian decimal comma never reaches the CSS.
+    try:
+        share = min(max(float(fraction), 0.0), 1.0)
+    except (TypeError, ValueError):
+        share = 0.0
+    return f"{share * 100:.1f}%"
+
+
+def _flavor_view(flavor: dict | None) -> dict | None:
+    if not flavor:
+        return None
+    names = {
+        "product_centric": _("Product-centric"),
+        "coordinated": _("Coordinated"),
+        "segment_centric": _("Segment-centric"),
+    }
+    scores = flavor.get("scores") or {}
+    return {
+        "name": flavor.get("name", ""),
+        "headline": flavor.get("headline") or flavor.get("name", ""),
+        "confidence": _percent(flavor.get("confidence")),
+        "scores": [
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "percent": _percent(score),
+                "bar": _bar(score),
+                "chosen": code == flavor.get("code"),
+            }
+            for code, score in scores.items()
+        ],
+        "activities": flavor.get("activities") or [],
+        "challenges": flavor.get("challenges") or [],
+    }
+
+
+def _customer_view(personas, needs, alternatives) -> dict:
+    persona_keys = {p["key"] for p in personas}
+    need_keys = {n["key"] for n in needs}
+    alternatives_by_need = defaultdict(list)
+    for alternative in alternatives:
+        alternatives_by_need[alternative.get("need")].append(alternative)
+    needs_by_persona = defaultdict(list)
+    for need in needs:
+        needs_by_persona[need.get("persona")].append(
+            {**need, "alternatives": alternatives_by_need.get(need["key"], [])}
+        )
+    return {
+        "personas": [
+            {
+                **persona,
+                "share": _decimal(persona.get("share_of_base")),
+                "bar": _bar((_decimal(persona.get("share_of_base")) or 0) / 100),
+                "needs": needs_by_persona.get(persona["key"], []),
+            }
+            for persona in personas
+        ],
+        "loose_needs": [
+            need
+            for persona, group in needs_by_persona.items()
+            if persona not in persona_keys
+            for need in group
+        ],
+        "loose_alternatives": [
+            alternative
+            for need, group in alternatives_by_need.items()
+            if need not in need_keys
+            for alternative in group
+        ],
+        "answered": bool(personas or needs or alternatives),
+    }
+
+
+def _business_view(strategies, objectives, initiatives) -> dict:
+    strategy_keys = {s["key"] for s in strategies}
+    objective_keys = {o["key"] for o in objectives}
+    initiatives_by_objective = defaultdict(list)
+    for initiative in initiatives:
+        initiatives_by_objective[initiative.get("objective")].append(initiative)
+    objectives_by_strategy = defaultdict(list)
+    for objective in objectives:
+        objectives_by_strategy[objective.get("strategy")].append(
+            {**objective, "initiatives": initiatives_by_objective.get(objective["key"], [])}
+        )
+    return {
+        "strategies": [
+            {**strategy, "objectives": objectives_by_strategy.get(strategy["key"], [])}
+            for strategy in strategies
+        ],
+        "loose_objectives": [
+            objective
+            for strategy, group in objectives_by_strategy.items()
+            if strategy not in strategy_keys
+            for objective in group
+        ],
+        "loose_initiatives": [
+            initiative
+            for objective, group in initiatives_by_objective.items()
+            if objective not in objective_keys
+            for initiative in group
+        ],
+        "answered": bool(strategies or objectives or initiatives),
+    }
+
+
+def _kpi_view(kpi: dict) -> dict:
+    direction = kpi.get("direction", "")
+    return {
+        **kpi,
+        "baseline_value": _decimal(kpi.get("baseline")),
+        "target_value": _decimal(kpi.get("target")),
+        "direction_label": _label(Direction, direction),
+        "direction_arrow": {"up": "\u2191", "down": "\u2193"}.get(direction, ""),
+        "bets": kpi.get("bets") or [],
+    }
+
+
+def _mot_view(mot: dict) -> dict:
+    return {
+        **mot,
+        "priority": int(mot.get("priority") or 0),
+        "high": bool(mot.get("high")),
+        "bets": mot.get("bets") or [],
+        "kpis": mot.get("kpis") or [],
+    }
+
+
+def _agreement_view(agreement: dict) -> dict:
+    quality = int(agreement.get("quality") or 0)
+    return {
+        **agreement,
+        "impact_label": _label(Impact, agreement.get("impact", "")),
+        "quality_marks": [n <= quality for n in range(1, 6)],
+        "bets": agreement.get("bets") or [],
+        "covers": agreement.get("covers") or [],
+    }
+
+
+def _bet_view(bet: dict, titles: dict, kpis, mots, agreements) -> dict:
+    def linked(keys):
+        return [{"key": key, "title": titles.get(key, "")} for key in keys or []]
+
+    key = bet["key"]
+    return {
+        **bet,
+        "links": [
+            {"label": _("Personas"), "items": linked(bet.get("personas"))},
+            {"label": _("Needs"), "items": linked(bet.get("needs"))},
+            {"label": _("Alternatives"), "items": linked(bet.get("alternatives"))},
+            {"label": _("Objectives"), "items": linked(bet.get("objectives"))},
+            {"label": _("Initiatives"), "items": linked(bet.get("initiatives"))},
+        ],
+        "kpis": [kpi for kpi in kpis if key in kpi["bets"]],
+        "mots": sorted((mot for mot in mots if key in mot["bets"]), key=lambda m: -m["priority"]),
+        "agreements": [agreement for agreement in agreements if key in agreement["bets"]],
+    }
+
+
+def _matrix_view(bets, kpis, high_mots, agreements) -> dict:
+    groups = (
+        ("kpis", _("CVM KPIs"), kpis),
+        ("mots", _("High-priority MoTs"), high_mots),
+        ("agreements", _("Agreements"), agreements),
+    )
+    columns = [
+        {"group": group, "key": item["key"], "title": item["title"], "bets": set(item["bets"])}
+        for group, _label_, items in groups
+        for item in items
+    ]
+    for column in columns:
+        column["untraced"] = not column["bets"]
+    labels = {group: label for group, label, _items in groups}
+    tables = []
+    for start in range(0, len(columns), MATRIX_COLUMNS_PER_TABLE):
+        chunk = columns[start : start + MATRIX_COLUMNS_PER_TABLE]
+        spans = []
+        for column in chunk:
+            if spans and spans[-1]["group"] == column["group"]:
+                spans[-1]["span"] += 1
+            else:
+                spans.append(
+                    {"group": column["group"], "label": labels[column["group"]], "span": 1}
+                )
+        rows = [
+            {
+                "key": bet["key"],
+                "title": bet["title"],
+                "cells": [
+                    {"group": c["group"], "key": c["key"], "linked": bet["key"] in c["bets"]}
+                    for c in chunk
+                ],
+            }
+            for bet in bets
+        ]
+        tables.append({"spans": spans, "columns": chunk, "rows": rows})
+    return {
+        "tables": tables if bets and columns else [],
+        "legend": [
+            {"label": label, "items": [c for c in columns if c["group"] == group]}
+            for group, label, _items in groups
+        ],
+    }
+
+
+def _figure_view(bets, kpis, high_mots, agreements) -> dict | None:
+    """Coordinates for the traceability figure: KPIs | bets | MoTs and agreements.
+
+    All numbers leave as strings: Django would localise floats, and an Italian
+    decimal comma inside an SVG attribute breaks the drawing.
+    """
+    right = [("mots", mot) for mot in high_mots] + [("agreements", a) for a in agreements]
+    tallest = max(len(bets), len(kpis), len(right) + (1 if high_mots and agreements else 0))
+    if not bets or tallest == 0 or tallest > FIGURE_MAX_NODES:
+        return None
+    row, top, width = 17.0, 26.0, 480.0
+    height = top + tallest * row + 6
+    kpi_x, bet_left, bet_right, right_x = 132.0, 180.0, 300.0, 348.0
+
+    def ys(count, gap_after=None):
+        block = count * row + (row if gap_after is not None else 0)
+        start = top + (tallest * row - block) / 2 + row / 2
+        return [
+            start + i * row + (row if gap_after is not None and i >= gap_after else 0)
+            for i in range(count)
+        ]
+
+    def fmt(number: float) -> str:
+        return f"{number:.1f}"
+
+    kpi_ys = ys(len(kpis))
+    right_ys = ys(len(right), gap_after=len(high_mots) if high_mots and agreements else None)
+    bet_ys = ys(len(bets))
+    bet_y = {bet["key"]: y for bet, y in zip(bets, bet_ys, strict=True)}
+
+    def node(group, item, x, y):
+        return {
+            "group": group,
+            "key": item["key"],
+            "label": _shorten(item["title"], 34),
+            "x": fmt(x),
+            "y": fmt(y),
+            "text_y": fmt(y + 2.6),
+            "untraced": not item["bets"],
+        }
+
+    edges = []
+
+    def connect(group, item, x, y, from_x):
+        for key in item["bets"]:
+            if key in bet_y:
+                middle = (x + from_x) / 2
+                edges.append(
+                    {
+                        "group": group,
+                        "d": (
+                            f"M{fmt(from_x)},{fmt(bet_y[key])} C{fmt(middle)},{fmt(bet_y[key])} "
+                            f"{fmt(middle)},{fmt(y)} {fmt(x)},{fmt(y)}"
+                        ),
+                    }
+                )
+
+    left_nodes = []
+    for kpi, y in zip(kpis, kpi_ys, strict=True):
+        left_nodes.append(node("kpis", kpi, kpi_x, y))
+        connect("kpis", kpi, kpi_x + 6, y, bet_left)
+    right_nodes = []
+    for (group, item), y in zip(right, right_ys, strict=True):
+        right_nodes.append(node(group, item, right_x, y))
+        connect(group, item, right_x - 6, y, bet_right)
+    return {
+        "width": fmt(width),
+        "height": fmt(height),
+        "header_y": fmt(12),
+        "kpi_x": fmt(kpi_x),
+        "bet_left": fmt(bet_left),
+        "bet_width": fmt(bet_right - bet_left),
+        "bet_center": fmt((bet_left + bet_right) / 2),
+        "right_x": fmt(right_x),
+        "left_nodes": left_nodes,
+        "right_nodes": right_nodes,
+        "bets": [
+            {
+                "key": bet["key"],
+                "label": _shorten(bet["title"], 24),
+                "y": fmt(y - 7),
+                "key_y": fmt(y + 2.6),
+                "label_y": fmt(y + 2.6),
+            }
+            for bet, y in zip(bets, bet_ys, strict=True)
+        ],
+        "edges": edges,
+    }
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _coherence_view(coherence: dict) -> dict:
+    findings = coherence.get("findings") or []
+    override = coherence.get("override")
+    return {
+        "percent": _percent(coherence.get("score")),
+        "rules_met": coherence.get("rules_met", 0),
+        "rules_total": coherence.get("rules_total", 0),
+        "blockers": [f for f in findings if f.get("severity") == "blocker"],
+        "warnings": [f for f in findings if f.get("severity") != "blocker"],
+        "override": ({**override, "at": _as_datetime(override.get("at"))} if override else None),
+    }
+
+
+def _changes_view(changes: dict | None) -> dict | None:
+    if not changes:
+        return None
+    return {
+        "previous_quarter": changes.get("previous_quarter", ""),
+        "flavor": changes.get("flavor"),
+        "steps": [
+            step
+            for step in changes.get("steps") or []
+            if step.get("added") or step.get("removed") or step.get("changed")
+        ],
+        "kpi_targets": [
+            {
+                **change,
+                "from_value": _decimal(change.get("from")),
+                "to_value": _decimal(change.get("to")),
+            }
+            for change in changes.get("kpi_targets") or []
+        ],
+    }
+
+
+def _signature_view(signature: dict) -> dict:
+    return {
+        "name": signature.get("name", ""),
+        "role": _label(WorkshopRole, signature.get("role", "")),
+        "title": signature.get("title", ""),
+        "signed_at": _as_datetime(signature.get("signed_at")),
+    }
