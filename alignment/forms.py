@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from alignment.models import (
+    AgreementStatus,
     Alternative,
     BusinessObjective,
     CatalogueKpi,
@@ -396,6 +397,9 @@ class AgreementForm(ItemForm):
             del self.fields["template"]
             template = self.instance.template
         else:
+            # Taking a template from the library is one click: the rest can follow.
+            self.fields["status"].required = False
+            self.fields["quality"].required = False
             self.fields["template"].queryset = HandshakeTemplate.objects.published().select_related(
                 "area"
             )
@@ -421,6 +425,10 @@ class AgreementForm(ItemForm):
         if template is not None and not cleaned.get("title"):
             cleaned["title"] = template.area.name
             self.instance.title = template.area.name
+        for field, default in (("status", AgreementStatus.PROPOSED), ("quality", 3)):
+            if not cleaned.get(field) and field not in self.errors:
+                cleaned[field] = default
+                setattr(self.instance, field, default)
         if (
             self.is_edit
             and cleaned.get("status")
@@ -436,6 +444,7 @@ class CommentForm(forms.Form):
         label=_("Comment"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        error_messages={"required": _("Please write something here.")},
     )
 
     def clean_comment(self) -> str:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from alignment.models import Direction, Status, WorkshopRole
+from alignment.models import HIGH_PRIORITY, Direction, Status, WorkshopRole
 from handshakes.models import Impact
 
 logger = logging.getLogger(__name__)
@@ -248,6 +248,7 @@ def _report_context(snapshot: dict, signatures, content_hash: str, generated_at)
         "kpis": kpis,
         "mots": sorted(mots, key=lambda mot: -mot["priority"]),
         "agreements": agreements,
+        "high_threshold": HIGH_PRIORITY,
         "counts": {
             "bets": len(bets),
             "kpis": len(kpis),
@@ -437,6 +438,9 @@ def _agreement_view(agreement: dict) -> dict:
     quality = int(agreement.get("quality") or 0)
     return {
         **agreement,
+        # Agreements are named by their functional area; a title keeps them alike
+        # to KPIs and MoTs in the matrix and the figure.
+        "title": agreement.get("area_name") or agreement.get("area", ""),
         "impact_label": _label(Impact, agreement.get("impact", "")),
         "quality_marks": [n <= quality for n in range(1, 6)],
         "bets": agreement.get("bets") or [],

@@ -845,6 +845,12 @@ MINIMAL: dict = {
     "kpis": [],
     "mots": [],
     "agreements": [],
-    "coherence": {"score": 0.0, "rules_met": 0, "rules_total": 14, "findings": [], "override": None},
+    "coherence": {
+        "score": 0.0,
+        "rules_met": 0,
+        "rules_total": 14,
+        "findings": [],
+        "override": None,
+    },
     "changes": None,
 }
