@@ -334,3 +334,36 @@ def _record_agreement(workshop, item, form, by, before):
     from alignment.services import record_agreement_change
 
     record_agreement_change(workshop, item, form, by, before)
+
+
+def _review_view(request, access, step):
+    from alignment.views.review import review_step
+
+    return review_step(request, access, step)
+
+
+def _review_context(access):
+    from alignment.views.review import review_context
+
+    return review_context(access)
+
+
+REVIEW = register(
+    Step(
+        slug="review",
+        title=_("Coherence review"),
+        question=_(
+            "Does the picture hold together? Every rule below must be met, or overridden "
+            "with a reason, before the leaders sign."
+        ),
+        perspective=_("Review"),
+        view=_review_view,
+        live_partial="alignment/step_review.html#review",
+        live_context=_review_context,
+        votable=False,
+        guidance=(
+            _("Fix blockers first: sign-off needs none of them."),
+            _("The score is the share of rules met; it updates as the team fixes gaps."),
+        ),
+    )
+)

@@ -284,6 +284,20 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+def _number_format(*values: Decimal | None) -> str:
+    """A floatformat argument shared by the numbers of one row, grouped by locale.
+
+    Whole numbers print without decimals (212,000 households); otherwise every
+    number of the row keeps the snapshot's decimals, so 1.00 -> 0.80 does not
+    read as 1 -> 0.80.
+    """
+    present = [value for value in values if value is not None]
+    if all(value == value.to_integral_value() for value in present):
+        return "0g"
+    places = max(-min(value.as_tuple().exponent, 0) for value in present)
+    return f"{places}g"
+
+
 def _percent(value) -> int:
     try:
         return round(float(value) * 100)
@@ -414,10 +428,12 @@ def _business_view(strategies, objectives, initiatives) -> dict:
 
 def _kpi_view(kpi: dict) -> dict:
     direction = kpi.get("direction", "")
+    baseline, target = _decimal(kpi.get("baseline")), _decimal(kpi.get("target"))
     return {
         **kpi,
-        "baseline_value": _decimal(kpi.get("baseline")),
-        "target_value": _decimal(kpi.get("target")),
+        "baseline_value": baseline,
+        "target_value": target,
+        "number_format": _number_format(baseline, target),
         "direction_label": _label(Direction, direction),
         "direction_arrow": {"up": "\u2191", "down": "\u2193"}.get(direction, ""),
         "bets": kpi.get("bets") or [],
@@ -521,64 +537,70 @@ def _figure_view(bets, kpis, high_mots, agreements) -> dict | None:
     decimal comma inside an SVG attribute breaks the drawing.
     """
     right = [("mots", mot) for mot in high_mots] + [("agreements", a) for a in agreements]
-    tallest = max(len(bets), len(kpis), len(right) + (1 if high_mots and agreements else 0))
-    if not bets or tallest == 0 or tallest > FIGURE_MAX_NODES:
+    gap = 1 if high_mots and agreements else 0
+    tallest = max(len(kpis), len(right) + gap, 2 * len(bets))
+    if not bets or tallest > FIGURE_MAX_NODES:
         return None
-    row, top, width = 17.0, 26.0, 480.0
-    height = top + tallest * row + 6
-    kpi_x, bet_left, bet_right, right_x = 132.0, 180.0, 300.0, 348.0
-
-    def ys(count, gap_after=None):
-        block = count * row + (row if gap_after is not None else 0)
-        start = top + (tallest * row - block) / 2 + row / 2
-        return [
-            start + i * row + (row if gap_after is not None and i >= gap_after else 0)
-            for i in range(count)
-        ]
+    row, top, width = 19.0, 26.0, 480.0
+    height = top + tallest * row + 4
+    kpi_x, bet_left, bet_right, right_x = 124.0, 160.0, 292.0, 328.0
+    bet_height = 24.0
 
     def fmt(number: float) -> str:
         return f"{number:.1f}"
 
-    kpi_ys = ys(len(kpis))
-    right_ys = ys(len(right), gap_after=len(high_mots) if high_mots and agreements else None)
-    bet_ys = ys(len(bets))
-    bet_y = {bet["key"]: y for bet, y in zip(bets, bet_ys, strict=True)}
+    def centred(count: int, gap_after: int | None = None) -> list[float]:
+        # A column of `count` nodes, one row apart, centred against the tallest.
+        block = (count + (1 if gap_after is not None else 0)) * row
+        start = top + (tallest * row - block) / 2 + row / 2
+        return [
+            start + (i + (1 if gap_after is not None and i >= gap_after else 0)) * row
+            for i in range(count)
+        ]
 
-    def node(group, item, x, y):
-        return {
-            "group": group,
-            "key": item["key"],
-            "label": _shorten(item["title"], 34),
-            "x": fmt(x),
-            "y": fmt(y),
-            "text_y": fmt(y + 2.6),
-            "untraced": not item["bets"],
-        }
-
+    # Bets are few and carry two lines of text: spread them over the full height.
+    bet_step = tallest * row / len(bets)
+    bet_y = {bet["key"]: top + bet_step * (i + 0.5) for i, bet in enumerate(bets)}
     edges = []
 
-    def connect(group, item, x, y, from_x):
-        for key in item["bets"]:
-            if key in bet_y:
-                middle = (x + from_x) / 2
-                edges.append(
-                    {
-                        "group": group,
-                        "d": (
-                            f"M{fmt(from_x)},{fmt(bet_y[key])} C{fmt(middle)},{fmt(bet_y[key])} "
-                            f"{fmt(middle)},{fmt(y)} {fmt(x)},{fmt(y)}"
-                        ),
-                    }
-                )
+    def place(group, items_with_y, x, side):
+        # About 3.2 units per character at 6pt: what fits beside each column.
+        limit = 34 if side == "left" else 42
+        nodes = []
+        for item, y in items_with_y:
+            nodes.append(
+                {
+                    "group": group,
+                    "key": item["key"],
+                    "label": _shorten(item["title"], limit),
+                    "x": fmt(x),
+                    "y": fmt(y),
+                    "text_y": fmt(y + 2.2),
+                    "untraced": not item["bets"],
+                }
+            )
+            end_x = x - 4.5 if side == "right" else x + 4.5
+            from_x = bet_right if side == "right" else bet_left
+            for key in item["bets"]:
+                if key in bet_y:
+                    middle = (end_x + from_x) / 2
+                    edges.append(
+                        {
+                            "group": group,
+                            "d": (
+                                f"M{fmt(from_x)},{fmt(bet_y[key])} "
+                                f"C{fmt(middle)},{fmt(bet_y[key])} {fmt(middle)},{fmt(y)} "
+                                f"{fmt(end_x)},{fmt(y)}"
+                            ),
+                        }
+                    )
+        return nodes
 
-    left_nodes = []
-    for kpi, y in zip(kpis, kpi_ys, strict=True):
-        left_nodes.append(node("kpis", kpi, kpi_x, y))
-        connect("kpis", kpi, kpi_x + 6, y, bet_left)
+    left_nodes = place("kpis", zip(kpis, centred(len(kpis)), strict=True), kpi_x, "left")
+    right_ys = centred(len(right), gap_after=len(high_mots) if gap else None)
     right_nodes = []
     for (group, item), y in zip(right, right_ys, strict=True):
-        right_nodes.append(node(group, item, right_x, y))
-        connect(group, item, right_x - 6, y, bet_right)
+        right_nodes += place(group, [(item, y)], right_x, "right")
     return {
         "width": fmt(width),
         "height": fmt(height),
@@ -586,6 +608,7 @@ def _figure_view(bets, kpis, high_mots, agreements) -> dict | None:
         "kpi_x": fmt(kpi_x),
         "bet_left": fmt(bet_left),
         "bet_width": fmt(bet_right - bet_left),
+        "bet_height": fmt(bet_height),
         "bet_center": fmt((bet_left + bet_right) / 2),
         "right_x": fmt(right_x),
         "left_nodes": left_nodes,
@@ -593,15 +616,37 @@ def _figure_view(bets, kpis, high_mots, agreements) -> dict | None:
         "bets": [
             {
                 "key": bet["key"],
-                "label": _shorten(bet["title"], 24),
-                "y": fmt(y - 7),
-                "key_y": fmt(y + 2.6),
-                "label_y": fmt(y + 2.6),
+                "lines": _label_lines(bet["title"], bet_y[bet["key"]], fmt),
+                "top": fmt(bet_y[bet["key"]] - bet_height / 2),
+                "key_y": fmt(bet_y[bet["key"]] + 2.2),
             }
-            for bet, y in zip(bets, bet_ys, strict=True)
+            for bet in bets
         ],
         "edges": edges,
     }
+
+
+def _label_lines(title: str, middle: float, fmt) -> list[dict]:
+    """One or two lines of a bet's title, vertically centred on `middle`."""
+    lines = _wrap(title, 32, 2)
+    first = middle + 2.0 - 3.8 * (len(lines) - 1)
+    return [{"text": line, "y": fmt(first + 7.6 * n)} for n, line in enumerate(lines)]
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    """Split a title into at most `lines` lines of about `width` characters."""
+    words = " ".join((text or "").split()).split(" ")
+    result = [""]
+    for word in words:
+        candidate = f"{result[-1]} {word}".strip()
+        if len(candidate) <= width or not result[-1]:
+            result[-1] = candidate
+        elif len(result) < lines:
+            result.append(word)
+        else:
+            result[-1] = _shorten(f"{result[-1]} {word}", width)
+            break
+    return [_shorten(line, width) for line in result]
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -633,14 +678,17 @@ def _changes_view(changes: dict | None) -> dict | None:
             for step in changes.get("steps") or []
             if step.get("added") or step.get("removed") or step.get("changed")
         ],
-        "kpi_targets": [
-            {
-                **change,
-                "from_value": _decimal(change.get("from")),
-                "to_value": _decimal(change.get("to")),
-            }
-            for change in changes.get("kpi_targets") or []
-        ],
+        "kpi_targets": [_target_change_view(c) for c in changes.get("kpi_targets") or []],
+    }
+
+
+def _target_change_view(change: dict) -> dict:
+    before, after = _decimal(change.get("from")), _decimal(change.get("to"))
+    return {
+        **change,
+        "from_value": before,
+        "to_value": after,
+        "number_format": _number_format(before, after),
     }
 
 

@@ -39,6 +39,10 @@ class Step:
     add_template: str = "alignment/step.html#add_form"
     # Extra context for the step page: (access, step) -> dict.
     extra_context: Callable | None = None
+    # For steps with their own page: a partial (with a root id) that the live-sync
+    # poll swaps whenever anything in the workshop changed, and its context.
+    live_partial: str = ""
+    live_context: Callable | None = None
     # Who may add items: leaders and the lead, or the lead alone.
     lead_adds_only: bool = False
     # Adjust the step's item queryset (annotations the list needs).

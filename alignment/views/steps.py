@@ -501,6 +501,9 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
     if context["swap_facilitation"] and step is not None:
         context["countdown_form"] = CountdownForm()
         context["budget_form"] = BudgetForm()
+    if step is not None and step.live_partial and (touched_steps or facilitation):
+        context["live_partial"] = step.live_partial
+        context.update(step.live_context(access))
     if context["swap_items"] or (
         context["swap_facilitation"] and step is not None and step.has_items
     ):

@@ -1,0 +1,220 @@
+"""Every coherence rule, met and broken, on small hand-built workshops."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from alignment import coherence
+from alignment.models import (
+    Alternative,
+    BusinessObjective,
+    HandshakeAgreement,
+    Kpi,
+    MajorInitiative,
+    MomentOfTruth,
+    Need,
+    Persona,
+    StrategicBet,
+    StrategyStatement,
+)
+from handshakes.models import HandshakeTemplate, Impact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coherent(workshop, lead):
+    """The smallest workshop that meets every rule."""
+    w, a = workshop, lead
+    persona = Persona.objects.create(workshop=w, title="Family", author=a)
+    need = Need.objects.create(workshop=w, title="One bill", persona=persona, author=a)
+    Alternative.objects.create(workshop=w, title="Cable bundle", need=need, author=a)
+    strategy = StrategyStatement.objects.create(workshop=w, title="Win the household", author=a)
+    objective = BusinessObjective.objects.create(
+        workshop=w, title="More converged homes", strategy=strategy, author=a
+    )
+    initiative = MajorInitiative.objects.create(
+        workshop=w, title="Bundle relaunch", objective=objective, author=a
+    )
+    bet = StrategicBet.objects.create(workshop=w, title="Make the bundle the default", author=a)
+    bet.personas.add(persona)
+    bet.needs.add(need)
+    bet.objectives.add(objective)
+    bet.initiatives.add(initiative)
+    kpi = Kpi.objects.create(
+        workshop=w,
+        title="Churn",
+        direction="down",
+        baseline=Decimal("1.2"),
+        target=Decimal("0.8"),
+        author=a,
+    )
+    kpi.bets.add(bet)
+    moment = MomentOfTruth.objects.create(
+        workshop=w,
+        title="Contract ends",
+        journey_stage="customers_for_life",
+        lifecycle_stage="renewal",
+        channel="outbound_assisted",
+        impact=5,
+        performance=2,
+        author=a,
+    )
+    moment.bets.add(bet)
+    for template in HandshakeTemplate.objects.published().filter(impact=Impact.HIGH):
+        agreement = HandshakeAgreement.objects.create(
+            workshop=w, template=template, title=template.area.name, status="agreed", author=a
+        )
+        agreement.bets.add(bet)
+    return w
+
+
+def broken_rules(workshop) -> set[str]:
+    return coherence.review(workshop).broken
+
+
+def test_the_coherent_workshop_meets_every_rule(coherent):
+    result = coherence.review(coherent)
+    assert result.findings == ()
+    assert result.score == 1.0 and result.percent == 100
+    assert len(result.rules) == 14
+
+
+def _first(model, workshop):
+    return model.objects.filter(workshop=workshop).first()
+
+
+def _unmeasured_bet(workshop):
+    first = _first(StrategicBet, workshop)
+    bet = StrategicBet.objects.create(workshop=workshop, title="A second bet, not measured")
+    for name in ("personas", "needs", "objectives", "initiatives"):
+        getattr(bet, name).set(getattr(first, name).all())
+
+
+BREAKS = {
+    "all_six_answered": lambda w: Alternative.objects.filter(workshop=w).delete(),
+    "needs_have_persona": lambda w: Need.objects.filter(workshop=w).update(persona=None),
+    "objectives_have_strategy": lambda w: BusinessObjective.objects.filter(workshop=w).update(
+        strategy=None
+    ),
+    "initiatives_serve_objective": lambda w: MajorInitiative.objects.filter(workshop=w).update(
+        objective=None
+    ),
+    "bets_linked": lambda w: _first(StrategicBet, w).needs.clear(),
+    "bets_measured": lambda w: _unmeasured_bet(w),
+    "kpis_traced": lambda w: Kpi.objects.create(
+        workshop=w, title="Orphan KPI", baseline=1, target=2
+    ),
+    "high_mots_traced": lambda w: MomentOfTruth.objects.create(
+        workshop=w,
+        title="Bill shock",
+        journey_stage="use_and_fix",
+        lifecycle_stage="retention",
+        channel="inbound_assisted",
+        impact=5,
+        performance=3,
+    ),
+    "agreed_handshakes_traced": lambda w: _first(HandshakeAgreement, w).bets.clear(),
+    "alternatives_answer_need": lambda w: Alternative.objects.filter(workshop=w).update(need=None),
+    "personas_have_bet": lambda w: Persona.objects.create(workshop=w, title="Forgotten persona"),
+    "bets_have_initiative": lambda w: _first(StrategicBet, w).initiatives.clear(),
+    "high_impact_areas_in_setup": lambda w: _first(HandshakeAgreement, w).delete(),
+    "kpis_have_baseline_and_target": lambda w: Kpi.objects.filter(workshop=w).update(baseline=None),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BREAKS))
+def test_each_rule_breaks_on_its_own_gap(coherent, rule):
+    BREAKS[rule](coherent)
+    assert broken_rules(coherent) == {rule}
+    result = coherence.review(coherent)
+    assert result.score == pytest.approx(13 / 14)
+    severity = {r.code: r.severity for r in coherence.RULES}[rule]
+    assert all(f.severity == severity for f in result.findings)
+    assert all(f.step for f in result.findings)
+
+
+def test_every_rule_of_the_design_is_covered():
+    assert set(BREAKS) == {rule.code for rule in coherence.RULES}
+
+
+def test_a_proposed_handshake_need_not_trace_yet(coherent):
+    agreement = _first(HandshakeAgreement, coherent)
+    agreement.bets.clear()
+    HandshakeAgreement.objects.filter(pk=agreement.pk).update(status="proposed")
+    assert broken_rules(coherent) == set()
+
+
+def test_a_moment_marked_high_by_the_facilitator_must_trace(coherent):
+    MomentOfTruth.objects.create(
+        workshop=coherent,
+        title="Regulator visit",
+        journey_stage="buy",
+        lifecycle_stage="onboarding",
+        channel="inbound_assisted",
+        impact=2,
+        performance=5,
+        marked_high=True,
+        high_reason="Fines",
+    )
+    assert broken_rules(coherent) == {"high_mots_traced"}
+
+
+def test_findings_name_the_item_and_the_step(coherent):
+    orphan = Kpi.objects.create(workshop=coherent, title="Orphan KPI", baseline=1, target=2)
+    finding = coherence.review(coherent).findings[0]
+    assert finding.item == orphan and finding.step == "kpis"
+    assert "Orphan KPI" in finding.message
+
+
+def test_an_empty_workshop_names_all_six_missing_aspects(workshop):
+    findings = [f for f in coherence.review(workshop).findings if f.rule == "all_six_answered"]
+    assert {f.step for f in findings} == {
+        "persona",
+        "needs",
+        "alternatives",
+        "strategy",
+        "objectives",
+        "initiatives",
+    }
+
+
+def test_the_matrix_marks_each_trace(coherent):
+    data = coherence.load(coherent)
+    matrix = coherence.traceability(data)
+    assert len(matrix.bets) == 1
+    kinds = [kind for kind, _item in matrix.columns]
+    assert kinds.count("kpi") == 1 and kinds.count("mot") == 1 and "agreement" in kinds
+    assert all(matrix.row(matrix.bets[0]))
+    assert matrix.untraced() == []
+
+
+def test_the_review_page_shows_score_findings_and_matrix(as_observer, coherent):
+    Kpi.objects.create(workshop=coherent, title="Orphan KPI", baseline=1, target=2)
+    page = as_observer.get(f"/w/{coherent.pk}/s/review/").content.decode()
+    assert "93%" in page
+    assert "The KPI “Orphan KPI” is traced to no bet." in page
+    assert f"/w/{coherent.pk}/s/kpis/#item-" in page
+    assert '<table class="table matrix">' in page and "<svg" in page
+
+
+def test_outsiders_get_404_on_the_review(as_outsider, coherent):
+    assert as_outsider.get(f"/w/{coherent.pk}/s/review/").status_code == 404
+
+
+def test_the_review_re_evaluates_live(as_leader, coherent, lead):
+    import re
+
+    page = as_leader.get(f"/w/{coherent.pk}/s/review/").content.decode()
+    token = re.search(r'hx-vals=\'\{"v": "([^"]+)"', page).group(1)
+    from alignment import services, steps
+
+    form = steps.get_step("kpis").form_class(
+        {"title": "New KPI", "direction": "up"}, workshop=coherent
+    )
+    assert form.is_valid()
+    services.add_item(coherent, steps.get_step("kpis"), form, by=lead)
+    body = as_leader.get(f"/w/{coherent.pk}/poll", {"v": token, "step": "review"}).content.decode()
+    assert 'id="review"' in body and "New KPI" in body
