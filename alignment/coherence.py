@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -142,11 +141,7 @@ def load(workshop) -> WorkshopData:
         ),
         kpis=items(Kpi, "catalogue", prefetch=("bets",)),
         mots=items(MomentOfTruth, "persona", prefetch=("bets", "kpis")),
-        agreements=items(
-            HandshakeAgreement,
-            "template__area",
-            prefetch=(Prefetch("bets"),),
-        ),
+        agreements=items(HandshakeAgreement, "template__area", prefetch=("bets",)),
         high_impact_templates=list(
             HandshakeTemplate.objects.published().filter(impact=Impact.HIGH).select_related("area")
         ),

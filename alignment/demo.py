@@ -200,7 +200,7 @@ BETS = [
     (
         "Fix it the first time when a customer comes to us",
         "A repeated failure is the strongest churn signal; solving it in one contact protects loyalty across all personas.",
-        [3, 0],
+        [3, 0, 2],
         [8, 2],
         [],
         [3],
@@ -226,7 +226,7 @@ KPIS = [
     ("nps", "18", "30", "2027-Q2", "Head of Customer Care", [3]),
     ("csat", "72", "82", "2027-Q1", "Chief Digital Officer", [2, 3]),
     ("cost_to_serve", "6.80", "5.90", "2027-Q2", "Chief Digital Officer", [2]),
-    ("time_to_fix", "9", "4", "2027-Q1", "Head of Business Sales", [4]),
+    ("time_to_fix", "9", "4", "2027-Q1", "Head of Business Sales", [3, 4]),
 ]
 # Q4 only: a KPI nobody has traced to a bet yet, without a baseline (a gap to fix).
 Q4_EXTRA_KPI = ("time_to_campaign", None, "5", "2027-Q2", "Head of CVM", [])
@@ -290,7 +290,7 @@ MOMENTS = [
         2,
         5,
         1,
-        [4],
+        [3, 4],
         [6],
     ),
     (
@@ -535,3 +535,97 @@ def build_workshop(workshop, *, author, scale: int = 1, variant: str = "q4") -> 
                 if status == "agreed"
                 else "Opened for negotiation.",
             )
+
+
+def evolve_to_q4(workshop, *, author, scale: int = 1) -> None:
+    """Turn a clone of the demo Q3 into the demo Q4: a new bet for small businesses,
+    moved targets, a slimmer collaboration setup, and a few deliberate gaps for the
+    team to fix in the coherence review."""
+    from alignment.models import (
+        BusinessObjective,
+        CatalogueKpi,
+        HandshakeAgreement,
+        Kpi,
+        MajorInitiative,
+        MomentOfTruth,
+        Need,
+        Persona,
+        StrategicBet,
+    )
+
+    catalogue = {k.code: k for k in CatalogueKpi.objects.all()}
+    for copy in range(scale):
+        low, high = copy * 100 + 1, copy * 100 + 99
+        s = "" if copy == 0 else f" ({copy + 1})"
+
+        def of(model, low=low, high=high):
+            return list(
+                model.objects.filter(workshop=workshop, order__gte=low, order__lte=high).order_by(
+                    "order"
+                )
+            )
+
+        personas, needs, objectives, initiatives = (
+            of(Persona),
+            of(Need),
+            of(BusinessObjective),
+            of(MajorInitiative),
+        )
+        title, rationale, p, n, _a, o, ini = BETS[4]
+        bet = StrategicBet.objects.create(
+            workshop=workshop,
+            title=title + s,
+            description=rationale,
+            order=copy * 100 + 5,
+            author=author,
+        )
+        bet.personas.set([personas[i] for i in p])
+        bet.needs.set([needs[i] for i in n])
+        bet.objectives.set([objectives[i] for i in o])
+        bet.initiatives.set([initiatives[i] for i in ini])
+        # The small-business moment now belongs to the new bet too; no KPI measures
+        # the new bet yet (a gap).
+        moments = of(MomentOfTruth)
+        moments[4].bets.add(bet)
+
+        kpis = {k.catalogue.code: k for k in of(Kpi) if k.catalogue}
+        Kpi.objects.filter(pk=kpis["churn_rate"].pk).update(target=Decimal("0.75"))
+        Kpi.objects.filter(pk=kpis["nps"].pk).update(target=Decimal("32"))
+        code, baseline, target, quarter, owner, _bets = Q4_EXTRA_KPI
+        entry = catalogue[code]
+        Kpi.objects.create(
+            workshop=workshop,
+            catalogue=entry,
+            title=entry.name + s,
+            description=entry.definition,
+            category=entry.category,
+            unit=entry.unit,
+            direction=entry.direction,
+            baseline=None,
+            target=Decimal(target),
+            target_quarter=quarter,
+            owner=owner,
+            order=copy * 100 + 50,
+            author=author,
+        )
+        t, d, journey, life, channel, persona, impact, perf, _b, _k = Q4_EXTRA_MOMENT
+        MomentOfTruth.objects.create(
+            workshop=workshop,
+            title=t + s,
+            description=d,
+            journey_stage=journey,
+            lifecycle_stage=life,
+            channel=channel,
+            persona=personas[persona],
+            impact=impact,
+            performance=perf,
+            order=copy * 100 + 50,
+            author=author,
+        )
+        agreements = of(HandshakeAgreement)
+        HandshakeAgreement.objects.filter(pk__in=[a.pk for a in agreements[8:]]).delete()
+        acquisition = next(a for a in agreements if a.template.area.slug == "customer-acquisition")
+        acquisition.bets.clear()
+        Persona.objects.filter(pk=personas[1].pk).update(
+            description="Under 30, lives in the app, switches plans often and compares prices on social media."
+        )

@@ -55,9 +55,12 @@ STATIC_TYPES = {
 # Past this many columns a matrix table no longer fits an A4 page legibly: it is
 # split into several tables with the same rows.
 MATRIX_COLUMNS_PER_TABLE = 22
-# Past this many nodes in one column the traceability figure becomes a hairball;
-# the tables carry the same information.
-FIGURE_MAX_NODES = 40
+# The traceability figure gets at most this much height (in its own units, 480
+# to the 170 mm text width: about 200 mm) and rows no tighter than this. When a
+# column has more nodes than that allows, the figure would be a hairball and is
+# left out: the matrix tables carry the same information.
+FIGURE_HEIGHT = 570.0
+FIGURE_MIN_ROW = 13.0
 
 
 class ResourceRefused(ValueError):
@@ -149,7 +152,7 @@ def _data_response(url: str) -> URLFetcherResponse:
     media_type = header.split(";", 1)[0].strip() or "text/plain"
     try:
         if header.endswith(";base64"):
-            body = base64.b64decode(unquote_to_bytes(payload), validate=False)
+            body = base64.b64decode(unquote_to_bytes(payload), validate=True)
         else:
             body = unquote_to_bytes(payload)
     except (binascii.Error, ValueError) as error:
@@ -539,9 +542,12 @@ def _figure_view(bets, kpis, high_mots, agreements) -> dict | None:
     right = [("mots", mot) for mot in high_mots] + [("agreements", a) for a in agreements]
     gap = 1 if high_mots and agreements else 0
     tallest = max(len(kpis), len(right) + gap, 2 * len(bets))
-    if not bets or tallest > FIGURE_MAX_NODES:
+    if not bets:
         return None
-    row, top, width = 19.0, 26.0, 480.0
+    row = min(19.0, FIGURE_HEIGHT / tallest)
+    if row < FIGURE_MIN_ROW:
+        return None
+    top, width = 26.0, 480.0
     height = top + tallest * row + 4
     kpi_x, bet_left, bet_right, right_x = 124.0, 160.0, 292.0, 328.0
     bet_height = 24.0

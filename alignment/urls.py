@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alignment.views import accounts, steps, workshops
+from alignment.views import accounts, quarters, steps, workshops
 
 app_name = "alignment"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("w/<uuid:workshop_id>/", workshops.workshop_overview, name="workshop"),
     path("w/<uuid:workshop_id>/status", workshops.workshop_status, name="workshop_status"),
     path("w/<uuid:workshop_id>/audit", workshops.audit_log, name="audit_log"),
+    path("w/<uuid:workshop_id>/next-quarter", quarters.next_quarter, name="next_quarter"),
+    path("w/<uuid:workshop_id>/compare", quarters.compare, name="compare"),
     path("w/<uuid:workshop_id>/poll", steps.poll, name="poll"),
     path("w/<uuid:workshop_id>/follow", steps.follow, name="follow"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/", steps.step_page, name="step"),

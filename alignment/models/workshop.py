@@ -164,6 +164,9 @@ class AspectItem(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Shared by an item and its copies in later quarters, so the quarter-over-quarter
+    # comparison can tell an edited answer from a removed and a new one.
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     # False while a private brainstorm hides it from everyone but its author.
     revealed = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)

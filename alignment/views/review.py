@@ -45,7 +45,9 @@ def _matrix_figure(matrix: coherence.Matrix) -> dict:
         {"x": left + c * cell + cell // 2, "kind": kind, "label": f"{kind[0].upper()}{c + 1}"}
         for c, (kind, _item) in enumerate(matrix.columns)
     ]
-    rows = [{"y": top + r * cell + cell // 2, "label": f"B{r + 1}"} for r in range(len(matrix.bets))]
+    rows = [
+        {"y": top + r * cell + cell // 2, "label": f"B{r + 1}"} for r in range(len(matrix.bets))
+    ]
     return {"width": width, "height": height, "dots": dots, "headers": headers, "rows": rows}
 
 

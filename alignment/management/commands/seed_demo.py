@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from alignment import demo, services, steps
+from alignment import demo, quarters, services
 from alignment.models import Membership, Organization, Role, Status, User, Workshop
 from flavors.diagnostic import DEMO_Q3_ANSWERS, DEMO_Q4_ANSWERS
 
@@ -59,14 +59,8 @@ class Command(BaseCommand):
                 defaults={"role": Role.ADMIN, "title": "Organisation admin"},
             )
             lead = User.objects.get(email="lead@demo.test")
-            q3 = self._workshop(
-                organization, lead, "2026-Q3", "Q3 alignment", scale, "q3", Status.SIGNED
-            )
-            q4 = self._workshop(
-                organization, lead, "2026-Q4", "Q4 alignment", scale, "q4", Status.LIVE
-            )
-            if q4.previous_id is None:
-                Workshop.objects.filter(pk=q4.pk).update(previous=q3)
+            q3 = self._q3(organization, lead, scale)
+            self._q4(organization, lead, q3, scale)
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         if set_passwords:
             logins = ", ".join(email for email, *_ in [*DEMO_PEOPLE, DEMO_ADMIN])
@@ -74,18 +68,31 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo people were created without passwords (DEBUG is off).")
 
-    def _workshop(self, organization, lead, quarter, title, scale, variant, status) -> Workshop:
-        workshop = Workshop.objects.filter(organization=organization, quarter=quarter).first()
+    def _q3(self, organization, lead, scale) -> Workshop:
+        workshop = Workshop.objects.filter(organization=organization, quarter="2026-Q3").first()
         if workshop is not None:
             return workshop
         workshop = services.create_workshop(
-            organization, quarter=quarter, title=title, language="en", by=lead
+            organization, quarter="2026-Q3", title="Q3 alignment", language="en", by=lead
         )
-        demo.build_workshop(workshop, author=lead, scale=scale, variant=variant)
-        workshop.flavor_answers = dict(DEMO_Q3_ANSWERS if variant == "q3" else DEMO_Q4_ANSWERS)
-        workshop.status = status
-        workshop.current_step = steps.get_step("persona").slug
+        demo.build_workshop(workshop, author=lead, scale=scale, variant="q3")
+        workshop.flavor_answers = dict(DEMO_Q3_ANSWERS)
+        workshop.status = Status.SIGNED
+        workshop.current_step = "review"
         workshop.save(update_fields=["status", "current_step", "flavor_answers"])
+        return workshop
+
+    def _q4(self, organization, lead, q3, scale) -> Workshop:
+        workshop = Workshop.objects.filter(organization=organization, quarter="2026-Q4").first()
+        if workshop is not None:
+            return workshop
+        workshop = quarters.start_next_quarter(q3, by=lead, quarter="2026-Q4")
+        demo.evolve_to_q4(workshop, author=lead, scale=scale)
+        workshop.title = "Q4 alignment"
+        workshop.flavor_answers = dict(DEMO_Q4_ANSWERS)
+        workshop.status = Status.LIVE
+        workshop.current_step = "persona"
+        workshop.save(update_fields=["title", "status", "current_step", "flavor_answers"])
         return workshop
 
     def _person(self, email: str, name: str, set_password: bool, staff: bool = False) -> User:
