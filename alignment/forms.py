@@ -281,6 +281,8 @@ class KpiForm(ItemForm):
         self.fields["title"].required = False
         self.fields["direction"].required = False
         self.fields["direction"].choices = [("", _("(as in the catalogue)")), *Direction.choices]
+        if not self.is_edit:
+            self.initial["direction"] = ""
         self.fields["unit"].widget.attrs["maxlength"] = 30
 
     def clean_title(self) -> str:

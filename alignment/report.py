@@ -118,7 +118,7 @@ def _static_response(url: str) -> URLFetcherResponse:
         not parts
         or "\\" in path
         or "\x00" in path
-        or any(part in {"..", "."} for part in parts)
+        or ".." in parts
         or Path(path).suffix.lower() not in STATIC_TYPES
     ):
         raise ResourceRefused(f"not a static file of the app: {url[:80]!r}")
@@ -131,10 +131,15 @@ def _static_response(url: str) -> URLFetcherResponse:
 
 
 def _find_static(path: str) -> Path | None:
+    # Resolved and checked against the folder it was found in, so a symlink
+    # inside the static files cannot lead out of them.
     found = finders.find(path)
     if found:
+        root = Path(found).parents[len(PurePosixPath(path).parts) - 1].resolve()
         candidate = Path(found).resolve()
-        return candidate if candidate.is_file() else None
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+        return None
     if settings.STATIC_ROOT:
         root = Path(settings.STATIC_ROOT).resolve()
         candidate = (root / path).resolve()
@@ -237,7 +242,6 @@ def _report_context(snapshot: dict, signatures, content_hash: str, generated_at)
     coherence = _coherence_view(snapshot.get("coherence") or {})
 
     return {
-        "snapshot": snapshot,
         "organization": snapshot.get("organization") or {},
         "workshop": snapshot.get("workshop") or {},
         "status_label": _label(Status, (snapshot.get("workshop") or {}).get("status", "")),
@@ -282,9 +286,10 @@ def _decimal(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None
 
 
 def _number_format(*values: Decimal | None) -> str:

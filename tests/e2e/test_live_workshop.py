@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from alignment import services
 from alignment.models import Persona, Status
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -46,17 +46,17 @@ def test_each_sees_the_others_additions_within_three_seconds(open_as, workshop, 
 def test_the_leader_follows_the_facilitator_to_the_next_step(open_as, workshop, lead, leader):
     facilitator = open_as(lead)
     member = open_as(leader)
-    member.goto(f"/w/{workshop.pk}/s/persona/")
+    member.goto(f"/w/{workshop.pk}/s/flavor/")
     expect(member.locator("#facilitation")).to_contain_text("The whole room is on this step")
 
-    facilitator.goto(f"/w/{workshop.pk}/s/needs/")
+    facilitator.goto(f"/w/{workshop.pk}/s/persona/")
     facilitator.get_by_text("Facilitator controls").click()
     facilitator.get_by_role("button", name="Bring everyone to this step").click()
 
     expect(member).to_have_url(
-        f"{facilitator.url.split('/w/')[0]}/w/{workshop.pk}/s/needs/", timeout=3000
+        f"{facilitator.url.split('/w/')[0]}/w/{workshop.pk}/s/persona/", timeout=3000
     )
-    expect(member.get_by_role("heading", name="Needs")).to_be_visible()
+    expect(member.get_by_role("heading", name="Personas")).to_be_visible()
 
 
 def test_a_leader_who_opts_out_stays_where_they_are(open_as, workshop, lead, leader):

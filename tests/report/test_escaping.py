@@ -21,9 +21,7 @@ def test_markup_in_user_text_is_escaped_in_the_html(sample):
     sample["mots"][6]["high_reason"] = f"Reason {SCRIPT}"
     sample["agreements"][0]["covers"] = [f"Handshake {BOLD}"]
     sample["coherence"]["findings"][0]["message"] = f"Finding {SCRIPT}"
-    signatures = [
-        {"name": f"Signer {SCRIPT}", "role": "Leader", "title": BOLD, "signed_at": ""}
-    ]
+    signatures = [{"name": f"Signer {SCRIPT}", "role": "Leader", "title": BOLD, "signed_at": ""}]
 
     html = render_report_html(sample, **render_kwargs(signatures=signatures))
 

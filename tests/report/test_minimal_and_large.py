@@ -36,7 +36,9 @@ def test_a_large_matrix_is_split_into_tables_that_fit_the_page(sample):
         kpi.update(key=f"K{n}", title=f"Extra KPI {n}", bets=["B1"])
         sample["kpis"].append(kpi)
     html = render_report_html(sample, **render_kwargs())
-    columns = len(sample["kpis"]) + sum(m["high"] for m in sample["mots"]) + len(sample["agreements"])
+    columns = (
+        len(sample["kpis"]) + sum(m["high"] for m in sample["mots"]) + len(sample["agreements"])
+    )
     tables = html.count('<table class="matrix">')
     assert tables == -(-columns // 22)
     assert "(1/" in html

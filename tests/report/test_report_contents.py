@@ -126,7 +126,9 @@ def test_it_embeds_only_the_fonts_shipped_in_static(pdf):
         for font in fonts.values():
             names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
     assert names
-    assert all(name.startswith(("Inter", "Source-Serif-4", "IBM-Plex-Mono")) for name in names), names
+    assert all(name.startswith(("Inter", "Source-Serif-4", "IBM-Plex-Mono")) for name in names), (
+        names
+    )
 
 
 def test_each_bet_lists_the_kpis_mots_and_agreements_that_point_to_it():

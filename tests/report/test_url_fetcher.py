@@ -104,6 +104,19 @@ def test_it_refuses_a_symlink_in_static_root_that_leads_outside(settings, tmp_pa
         safe_url_fetcher("cvm-static:leak.css")
 
 
+def test_it_refuses_a_symlink_in_the_static_dirs_that_leads_outside(settings, tmp_path):
+    static_dir = tmp_path / "static"
+    static_dir.mkdir()
+    secret = tmp_path / "secret.css"
+    secret.write_text("secret")
+    (static_dir / "leak.css").symlink_to(secret)
+    (static_dir / "fine.css").write_text("p { color: navy }")
+    settings.STATICFILES_DIRS = [static_dir]
+    assert safe_url_fetcher("cvm-static:fine.css").read() == b"p { color: navy }"
+    with pytest.raises(ResourceRefused):
+        safe_url_fetcher("cvm-static:leak.css")
+
+
 def test_it_decodes_small_data_urls_in_memory():
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     url = "data:image/png;base64," + base64.b64encode(png).decode()
