@@ -367,3 +367,36 @@ REVIEW = register(
         ),
     )
 )
+
+
+def _signoff_view(request, access, step):
+    from alignment.views.signoff import signoff_step
+
+    return signoff_step(request, access, step)
+
+
+def _signoff_context(access):
+    from alignment.views.signoff import signoff_context
+
+    return signoff_context(access)
+
+
+SIGNOFF = register(
+    Step(
+        slug="signoff",
+        title=_("Sign-off"),
+        question=_(
+            "Every leader signs the exact content below. When all have signed, the "
+            "workshop is frozen and the signed report is produced."
+        ),
+        perspective=_("Review"),
+        view=_signoff_view,
+        is_done=lambda workshop: workshop.status == "signed",
+        live_partial="alignment/step_signoff.html#signoff",
+        live_context=_signoff_context,
+        votable=False,
+        guidance=(
+            _("A change to the content after a signature voids the signatures given so far."),
+        ),
+    )
+)

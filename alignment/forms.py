@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,7 @@ from alignment.models import (
     StrategyStatement,
     Workshop,
 )
-from alignment.models.workshop import TEXT_MAX, TITLE_MAX
+from alignment.models.workshop import TEXT_MAX, TITLE_MAX, quarter_validator
 from handshakes.models import HandshakeTemplate
 
 
@@ -459,3 +461,101 @@ class BudgetForm(forms.Form):
 
 class CountdownForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=120, initial=5)
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for signing despite the blockers"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        help_text=_("Shown in the report. Leave empty to withdraw the override."),
+    )
+
+    def clean_reason(self) -> str:
+        return _clean_text(self.cleaned_data["reason"], required=False)
+
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workshop export (JSON)"),
+        help_text=_("A file exported from cvm-align, up to 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
+    )
+    quarter = forms.CharField(
+        label=_("Quarter"),
+        max_length=7,
+        required=False,
+        help_text=_("Leave empty to keep the quarter of the export."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        raw = upload.read()
+        try:
+            parsed = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise forms.ValidationError(
+                _("This is not a JSON file exported from cvm-align.")
+            ) from None
+        snapshot = parsed.get("snapshot") if isinstance(parsed, dict) else None
+        if not isinstance(snapshot, dict) or snapshot.get("format") != "cvm-align/1":
+            raise forms.ValidationError(_("This is not a JSON file exported from cvm-align."))
+        self.cleaned_data["snapshot"] = snapshot
+        return upload
+
+    def clean_quarter(self) -> str:
+        quarter = self.cleaned_data["quarter"].strip().upper()
+        if quarter:
+            quarter_validator(quarter)
+        return quarter
+
+    def clean(self):
+        cleaned = super().clean()
+        if "snapshot" in self.cleaned_data:
+            cleaned["snapshot"] = self.cleaned_data["snapshot"]
+        return cleaned
+
+
+class VerifyForm(forms.Form):
+    pdf = forms.FileField(
+        label=_("A report PDF"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    hash = forms.CharField(
+        label=_("Or a SHA-256"),
+        required=False,
+        max_length=64,
+        help_text=_("The content hash printed on the sign-off page, or the file's own hash."),
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data.get("pdf")
+        if upload is None:
+            return None
+        if upload.size > MAX_PDF_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("This file is not a PDF."))
+        return upload
+
+    def clean_hash(self) -> str:
+        value = self.cleaned_data["hash"].strip().lower()
+        if value and (len(value) != 64 or any(c not in "0123456789abcdef" for c in value)):
+            raise forms.ValidationError(_("A SHA-256 is 64 characters, 0-9 and a-f."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("pdf") and not cleaned.get("hash"):
+            raise forms.ValidationError(_("Choose a PDF or paste a hash."))
+        return cleaned

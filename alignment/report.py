@@ -462,9 +462,9 @@ def _agreement_view(agreement: dict) -> dict:
     quality = int(agreement.get("quality") or 0)
     return {
         **agreement,
-        # Agreements are named by their functional area; a title keeps them alike
-        # to KPIs and MoTs in the matrix and the figure.
-        "title": agreement.get("area_name") or agreement.get("area", ""),
+        # An agreement is usually named after its functional area; older or
+        # hand-made snapshots may carry no title of their own.
+        "title": agreement.get("title") or agreement.get("area_name") or agreement.get("area", ""),
         "impact_label": _label(Impact, agreement.get("impact", "")),
         "quality_marks": [n <= quality for n in range(1, 6)],
         "bets": agreement.get("bets") or [],
@@ -479,11 +479,12 @@ def _bet_view(bet: dict, titles: dict, kpis, mots, agreements) -> dict:
     key = bet["key"]
     return {
         **bet,
+        # A bet must name a persona, a need and an objective; the rest is optional.
         "links": [
-            {"label": _("Personas"), "items": linked(bet.get("personas"))},
-            {"label": _("Needs"), "items": linked(bet.get("needs"))},
+            {"label": _("Personas"), "items": linked(bet.get("personas")), "required": True},
+            {"label": _("Needs"), "items": linked(bet.get("needs")), "required": True},
             {"label": _("Alternatives"), "items": linked(bet.get("alternatives"))},
-            {"label": _("Objectives"), "items": linked(bet.get("objectives"))},
+            {"label": _("Objectives"), "items": linked(bet.get("objectives")), "required": True},
             {"label": _("Initiatives"), "items": linked(bet.get("initiatives"))},
         ],
         "kpis": [kpi for kpi in kpis if key in kpi["bets"]],

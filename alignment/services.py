@@ -129,7 +129,9 @@ def ensure_editable(workshop: Workshop) -> None:
         )
 
 
-def bump(workshop: Workshop, *, step: str = "", facilitation: bool = False) -> int:
+def bump(
+    workshop: Workshop, *, step: str = "", facilitation: bool = False, content: bool = True
+) -> int:
     """Record a change: bump the revision (the live-sync poll compares it) and note
     what it touched, so other participants' pages swap only those parts.
 
@@ -148,6 +150,11 @@ def bump(workshop: Workshop, *, step: str = "", facilitation: bool = False) -> i
         workshop=workshop, revision=revision, step=step, facilitation=facilitation
     )
     workshop.revision = revision
+    if step and content and workshop.status == Status.SIGNING:
+        # The leaders signed other content than there is now.
+        from alignment.signoff import void_signatures
+
+        void_signatures(workshop, f"content changed ({step})")
     return revision
 
 
@@ -181,6 +188,18 @@ def transition(workshop: Workshop, to: str, *, by) -> Workshop:
             _("A workshop cannot go from %(from)s to %(to)s.")
             % {"from": workshop.get_status_display(), "to": Status(to).label}
         )
+    if to == Status.SIGNING and not workshop.override_reason:
+        from alignment import coherence
+
+        blockers = coherence.review(workshop).blockers
+        if blockers:
+            raise ServiceError(
+                _(
+                    "Signing needs a coherence review without blockers (%(count)s left), "
+                    "or an override with a reason."
+                )
+                % {"count": len(blockers)}
+            )
     old = workshop.status
     workshop.status = to
     workshop.save(update_fields=["status", "updated"])
@@ -308,6 +327,7 @@ def move(workshop: Workshop, step, item, direction: str, *, by) -> None:
 
 @transaction.atomic
 def go_to_step(workshop: Workshop, step, *, by) -> None:
+    ensure_editable(workshop)
     workshop.current_step = step.slug
     workshop.save(update_fields=["current_step", "updated"])
     bump(workshop, facilitation=True)
@@ -315,6 +335,7 @@ def go_to_step(workshop: Workshop, step, *, by) -> None:
 
 @transaction.atomic
 def start_countdown(workshop: Workshop, minutes: int, *, by) -> None:
+    ensure_editable(workshop)
     workshop.countdown_ends_at = timezone.now() + timedelta(minutes=minutes)
     workshop.save(update_fields=["countdown_ends_at", "updated"])
     bump(workshop, facilitation=True)
@@ -322,6 +343,7 @@ def start_countdown(workshop: Workshop, minutes: int, *, by) -> None:
 
 @transaction.atomic
 def stop_countdown(workshop: Workshop, *, by) -> None:
+    ensure_editable(workshop)
     workshop.countdown_ends_at = None
     workshop.save(update_fields=["countdown_ends_at", "updated"])
     bump(workshop, facilitation=True)
@@ -332,13 +354,14 @@ def open_brainstorm(workshop: Workshop, step, *, by) -> None:
     ensure_editable(workshop)
     workshop.brainstorm_step = step.slug
     workshop.save(update_fields=["brainstorm_step", "updated"])
-    bump(workshop, step=step.slug, facilitation=True)
+    bump(workshop, step=step.slug, facilitation=True, content=False)
     record(workshop.organization, by, "brainstorm.opened", step.slug, workshop=workshop)
 
 
 @transaction.atomic
 def reveal(workshop: Workshop, step, *, by) -> int:
     """End the private brainstorm: everyone sees every answer."""
+    ensure_editable(workshop)
     count = step.model.objects.filter(workshop=workshop, revealed=False).update(revealed=True)
     if workshop.brainstorm_step == step.slug:
         workshop.brainstorm_step = ""
@@ -356,22 +379,24 @@ def open_vote(workshop: Workshop, step, budget: int, *, by) -> DotVote:
     if DotVote.objects.filter(workshop=workshop, step=step.slug, is_open=True).exists():
         raise ServiceError(_("A vote is already open on this step."))
     vote = DotVote.objects.create(workshop=workshop, step=step.slug, budget=budget, opened_by=by)
-    bump(workshop, step=step.slug, facilitation=True)
+    bump(workshop, step=step.slug, facilitation=True, content=False)
     record(workshop.organization, by, "vote.opened", step.slug, workshop=workshop, budget=budget)
     return vote
 
 
 @transaction.atomic
 def close_vote(workshop: Workshop, vote: DotVote, *, by) -> None:
+    ensure_editable(workshop)
     vote.is_open = False
     vote.closed = timezone.now()
     vote.save(update_fields=["is_open", "closed"])
-    bump(workshop, step=vote.step, facilitation=True)
+    bump(workshop, step=vote.step, facilitation=True, content=False)
     record(workshop.organization, by, "vote.closed", vote.step, workshop=workshop)
 
 
 @transaction.atomic
 def cast_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
+    ensure_editable(workshop)
     # Lock the vote so two quick clicks cannot both pass the budget check.
     vote = DotVote.objects.select_for_update().get(pk=vote.pk)
     if not vote.is_open:
@@ -383,11 +408,12 @@ def cast_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
             % {"budget": vote.budget}
         )
     Dot.objects.create(vote=vote, voter=by, item_id=item_id)
-    bump(workshop, step=vote.step)
+    bump(workshop, step=vote.step, content=False)
 
 
 @transaction.atomic
 def take_back_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
+    ensure_editable(workshop)
     vote = DotVote.objects.select_for_update().get(pk=vote.pk)
     if not vote.is_open:
         raise ServiceError(_("This vote is closed."))
@@ -395,7 +421,7 @@ def take_back_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
     if dot is None:
         raise ServiceError(_("You have no dot on this item."))
     dot.delete()
-    bump(workshop, step=vote.step)
+    bump(workshop, step=vote.step, content=False)
 
 
 @transaction.atomic
@@ -458,5 +484,5 @@ def comment_on_agreement(workshop: Workshop, agreement, comment: str, *, by) -> 
         new_status=agreement.status,
         comment=comment,
     )
-    bump(workshop, step="collaboration")
+    bump(workshop, step="collaboration", content=False)
     record(workshop.organization, by, "agreement.commented", agreement.title, workshop=workshop)

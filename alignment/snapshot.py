@@ -70,6 +70,7 @@ def _build(workshop, data) -> dict:
             "headline": str(result.headline),
             "scores": {code: round(value, 4) for code, value in sorted(result.scores.items())},
             "confidence": round(result.confidence, 4),
+            "answers": dict(sorted(workshop.flavor_answers.items())),
             "activities": [a.text for a in leading.activities.all()] if leading else [],
             "challenges": [
                 {"title": c.title, "example": c.example} for c in leading.challenges.all()
@@ -114,7 +115,6 @@ def _build(workshop, data) -> dict:
             "quarter": workshop.quarter,
             "title": workshop.title,
             "language": workshop.language,
-            "status": workshop.status,
             "facilitator": str(workshop.facilitator) if workshop.facilitator else "",
         },
         "flavor": flavor,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alignment.views import accounts, quarters, steps, workshops
+from alignment.views import accounts, quarters, signoff, steps, workshops
 
 app_name = "alignment"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("w/<uuid:workshop_id>/audit", workshops.audit_log, name="audit_log"),
     path("w/<uuid:workshop_id>/next-quarter", quarters.next_quarter, name="next_quarter"),
     path("w/<uuid:workshop_id>/compare", quarters.compare, name="compare"),
+    path("w/<uuid:workshop_id>/sign", signoff.sign, name="sign"),
+    path("w/<uuid:workshop_id>/override", signoff.override, name="override"),
+    path("w/<uuid:workshop_id>/report/status", signoff.report_status, name="report_status"),
+    path("w/<uuid:workshop_id>/report.pdf", signoff.report_pdf, name="report_pdf"),
+    path("w/<uuid:workshop_id>/export.json", signoff.export_json, name="export_json"),
+    path("o/<slug:slug>/workshops/import", signoff.import_json, name="import_json"),
+    path("o/<slug:slug>/verify", signoff.verify, name="verify"),
     path("w/<uuid:workshop_id>/poll", steps.poll, name="poll"),
     path("w/<uuid:workshop_id>/follow", steps.follow, name="follow"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/", steps.step_page, name="step"),

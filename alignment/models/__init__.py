@@ -14,6 +14,7 @@ from alignment.models.measures import (
     LifecycleStage,
     MomentOfTruth,
 )
+from alignment.models.signoff import Report, ReportStatus, Signature
 from alignment.models.workshop import (
     Alternative,
     AlternativeKind,
@@ -34,6 +35,9 @@ from alignment.models.workshop import (
 )
 
 __all__ = [
+    "Report",
+    "ReportStatus",
+    "Signature",
     "AgreementEvent",
     "AgreementStatus",
     "HandshakeAgreement",

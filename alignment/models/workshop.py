@@ -89,6 +89,12 @@ class Workshop(models.Model):
         related_name="next_quarters",
         verbose_name=_("previous quarter"),
     )
+    # The lead's override of coherence blockers for sign-off, with its reason.
+    override_reason = models.CharField(_("override reason"), max_length=500, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -149,6 +155,23 @@ class Participant(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+class WorkshopFrozen(Exception):
+    """A signed workshop refuses every change, whichever path it comes by."""
+
+    def __init__(self):
+        super().__init__(
+            str(_("This workshop is signed and frozen. Start the next quarter to make changes."))
+        )
+        self.message = str(self)
+
+
+def refuse_if_frozen(workshop_id) -> None:
+    # The last line of defence (the admin, the shell, a future view): services and
+    # views check first and say so more kindly.
+    if Workshop.objects.filter(pk=workshop_id, status=Status.SIGNED).exists():
+        raise WorkshopFrozen
+
+
 class AspectItem(models.Model):
     """What every answer in the workshop has: text, order, author, visibility, version.
 
@@ -179,6 +202,14 @@ class AspectItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        refuse_if_frozen(self.workshop_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_frozen(self.workshop_id)
+        return super().delete(*args, **kwargs)
 
 
 class Persona(AspectItem):

@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -32,6 +33,19 @@ from alignment.views.workshops import agenda, people, presence
 
 def _step_url(workshop, step) -> str:
     return reverse("alignment:step", args=[workshop.pk, step.slug])
+
+
+FROZEN = _lazy("This workshop is signed and frozen. Start the next quarter to make changes.")
+
+
+def _frozen_response(request, access: WorkshopAccess, step) -> HttpResponse | None:
+    """Every changing view asks this first: a signed workshop refuses with a message."""
+    if not access.workshop.is_frozen:
+        return None
+    if request.htmx:
+        return HttpResponse(str(FROZEN), status=409)
+    messages.error(request, FROZEN)
+    return redirect(_step_url(access.workshop, step))
 
 
 def _item_step(slug: str) -> steps.Step:
@@ -149,6 +163,8 @@ def item_create(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
     step = _item_step(slug)
     require(access.is_lead if step.lead_adds_only else access.can_contribute)
     workshop = access.workshop
+    if refused := _frozen_response(request, access, step):
+        return refused
     form = step.form_class(request.POST, workshop=workshop, prefix="new", lead=access.is_lead)
     error = None
     if form.is_valid():
@@ -215,6 +231,8 @@ def item_edit(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResp
     require(access.can_edit(item))
     workshop = access.workshop
     prefix = f"edit-{item.pk}"
+    if refused := _frozen_response(request, access, step):
+        return refused
     conflict = None
     status = 200
     if request.method == "POST":
@@ -277,6 +295,8 @@ def item_delete(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpRe
     step = _item_step(slug)
     item = _get_item(access, step, item_id)
     require(access.can_edit(item))
+    if refused := _frozen_response(request, access, step):
+        return refused
     try:
         services.delete_item(access.workshop, step, item, by=request.user)
     except services.ServiceError as refusal:
@@ -295,6 +315,8 @@ def item_move(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResp
     require(access.is_lead)
     step = _item_step(slug)
     item = _get_item(access, step, item_id)
+    if refused := _frozen_response(request, access, step):
+        return refused
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponse(_("Move up or down."), status=400)
@@ -318,6 +340,8 @@ def step_reorder(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
     access = get_workshop_for_user(request.user, workshop_id)
     require(access.is_lead)
     step = _item_step(slug)
+    if refused := _frozen_response(request, access, step):
+        return refused
     try:
         services.reorder(access.workshop, step, request.POST.getlist("order"), by=request.user)
     except services.ServiceError as refusal:
@@ -344,6 +368,8 @@ def facilitate(request: HttpRequest, workshop_id, slug: str, action: str) -> Htt
     require(access.is_lead)
     step = steps.get_step(slug)
     workshop = access.workshop
+    if refused := _frozen_response(request, access, step):
+        return refused
     try:
         if action == "goto":
             services.go_to_step(workshop, step, by=request.user)
@@ -409,6 +435,8 @@ def dot(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
     require(access.can_vote)
     step = _item_step(slug)
     item = _get_item(access, step, item_id)
+    if refused := _frozen_response(request, access, step):
+        return refused
     vote = get_object_or_404(DotVote, workshop=access.workshop, step=step.slug, is_open=True)
     announce = ""
     status = 200

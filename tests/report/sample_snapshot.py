@@ -633,6 +633,7 @@ SAMPLE: dict = {
     "agreements": [
         {
             "key": "H1",
+            "title": "General management",
             "area": "general-management",
             "area_name": "General management",
             "template_version": 1,
@@ -649,6 +650,7 @@ SAMPLE: dict = {
         },
         {
             "key": "H2",
+            "title": "Pricing for personalised offers",
             "area": "pricing",
             "area_name": "Pricing",
             "template_version": 1,
@@ -665,6 +667,7 @@ SAMPLE: dict = {
         },
         {
             "key": "H3",
+            "title": "Product management",
             "area": "product-management",
             "area_name": "Product management",
             "template_version": 2,
@@ -681,6 +684,7 @@ SAMPLE: dict = {
         },
         {
             "key": "H4",
+            "title": "Inbound channels, unassisted",
             "area": "inbound-unassisted",
             "area_name": "Inbound channels, unassisted",
             "template_version": 1,
@@ -694,6 +698,7 @@ SAMPLE: dict = {
         },
         {
             "key": "H5",
+            "title": "Outbound channels, unassisted",
             "area": "outbound-unassisted",
             "area_name": "Outbound channels, unassisted",
             "template_version": 1,
@@ -707,6 +712,7 @@ SAMPLE: dict = {
         },
         {
             "key": "H6",
+            "title": "Customer experience",
             "area": "customer-experience",
             "area_name": "Customer experience",
             "template_version": 1,
@@ -720,6 +726,7 @@ SAMPLE: dict = {
         },
         {
             "key": "H7",
+            "title": "Inbound channels, assisted",
             "area": "inbound-assisted",
             "area_name": "Inbound channels, assisted",
             "template_version": 1,
@@ -733,6 +740,7 @@ SAMPLE: dict = {
         },
         {
             "key": "H8",
+            "title": "Technology",
             "area": "technology",
             "area_name": "Technology",
             "template_version": 3,

@@ -75,6 +75,7 @@ def test_it_contains_every_aspect_kpi_mot_and_agreement(text):
     for item in (*SAMPLE["kpis"], *SAMPLE["mots"]):
         assert item["title"] in text, item["key"]
     for agreement in SAMPLE["agreements"]:
+        assert agreement["title"] in text
         assert agreement["area_name"] in text
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from alignment import demo, quarters, services
+from alignment import demo, quarters, services, signoff
 from alignment.models import Membership, Organization, Role, Status, User, Workshop
 from flavors.diagnostic import DEMO_Q3_ANSWERS, DEMO_Q4_ANSWERS
 
@@ -76,10 +76,15 @@ class Command(BaseCommand):
             organization, quarter="2026-Q3", title="Q3 alignment", language="en", by=lead
         )
         demo.build_workshop(workshop, author=lead, scale=scale, variant="q3")
-        workshop.flavor_answers = dict(DEMO_Q3_ANSWERS)
-        workshop.status = Status.SIGNED
-        workshop.current_step = "review"
-        workshop.save(update_fields=["status", "current_step", "flavor_answers"])
+        services.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
+        # Q3 went through the real sign-off: every leader signed, the report exists.
+        for status in (Status.LIVE, Status.REVIEW, Status.SIGNING):
+            services.transition(workshop, status, by=lead)
+        workshop.refresh_from_db()
+        for signer in signoff.required_signers(workshop):
+            _data, content_hash = signoff.current_content(workshop)
+            signoff.sign(workshop, by=signer.user, content_hash=content_hash)
+        workshop.refresh_from_db()
         return workshop
 
     def _q4(self, organization, lead, q3, scale) -> Workshop:

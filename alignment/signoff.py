@@ -1,0 +1,261 @@
+"""Sign-off: leaders sign the exact content; the last signature freezes the workshop.
+
+Every signature names the SHA-256 of the canonical snapshot it was given. Any later
+change of content voids the signatures given so far (and says so), so a frozen
+report always carries signatures of exactly what it shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alignment import coherence, snapshot
+from alignment.models import (
+    Participant,
+    Report,
+    ReportStatus,
+    Signature,
+    Status,
+    Workshop,
+    WorkshopRole,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class SignOffRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def current_content(workshop: Workshop) -> tuple[dict, str]:
+    """The snapshot leaders sign now, with the lead's override if any, and its hash."""
+    data = snapshot.build_snapshot(workshop)
+    if workshop.override_reason:
+        data["coherence"]["override"] = {
+            "by": str(workshop.override_by) if workshop.override_by else "",
+            "reason": workshop.override_reason,
+            "at": workshop.override_at.isoformat() if workshop.override_at else None,
+        }
+    return data, snapshot.content_hash(data)
+
+
+def required_signers(workshop: Workshop) -> list[Participant]:
+    return list(
+        Participant.objects.filter(workshop=workshop, role=WorkshopRole.LEADER)
+        .select_related("user")
+        .order_by("user__display_name")
+    )
+
+
+@dataclass
+class SignOffState:
+    content_hash: str
+    signers: list[dict]  # {"participant", "signature" or None}
+    has_blockers: bool
+    overridden: bool
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for s in self.signers if s["signature"] is not None)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.signers) and self.signed_count == len(self.signers)
+
+
+def state(workshop: Workshop, content_hash: str, review: coherence.Review) -> SignOffState:
+    valid = {
+        s.signer_id: s
+        for s in Signature.objects.filter(workshop=workshop, voided_at__isnull=True)
+        if s.content_hash == content_hash
+    }
+    return SignOffState(
+        content_hash=content_hash,
+        signers=[
+            {"participant": p, "signature": valid.get(p.user_id)}
+            for p in required_signers(workshop)
+        ],
+        has_blockers=bool(review.blockers),
+        overridden=bool(workshop.override_reason),
+    )
+
+
+def void_signatures(workshop: Workshop, reason: str) -> int:
+    """Void every valid signature: the content they were given has changed."""
+    from alignment.services import record
+
+    count = Signature.objects.filter(workshop=workshop, voided_at__isnull=True).update(
+        voided_at=timezone.now(), voided_reason=reason[:200]
+    )
+    if count:
+        record(
+            workshop.organization,
+            None,
+            "signatures.voided",
+            workshop,
+            workshop=workshop,
+            count=count,
+            reason=reason,
+        )
+    return count
+
+
+@transaction.atomic
+def set_override(workshop: Workshop, reason: str, *, by) -> None:
+    from alignment.services import bump, ensure_editable, record
+
+    ensure_editable(workshop)
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    reason = reason.strip()
+    workshop.override_reason = reason
+    workshop.override_by = by if reason else None
+    workshop.override_at = timezone.now() if reason else None
+    workshop.save(update_fields=["override_reason", "override_by", "override_at", "updated"])
+    bump(workshop, step="signoff")
+    record(
+        workshop.organization, by, "coherence.override", reason or "(withdrawn)", workshop=workshop
+    )
+
+
+@transaction.atomic
+def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
+    """Sign the content the leader saw (`content_hash`). The last signature freezes
+    the workshop and creates its report; returns the report then, else None."""
+    from alignment.services import record
+
+    # Lock the workshop: two leaders signing at once must not both see themselves
+    # as the last one, and a freeze must happen exactly once.
+    workshop = (
+        Workshop.objects.select_for_update().select_related("organization").get(pk=workshop.pk)
+    )
+    if workshop.status == Status.SIGNED:
+        raise SignOffRefused(_("This workshop is already signed."))
+    if workshop.status != Status.SIGNING:
+        raise SignOffRefused(_("Signing opens when the lead moves the workshop to signing."))
+    participant = Participant.objects.filter(
+        workshop=workshop, user=by, role=WorkshopRole.LEADER
+    ).first()
+    if participant is None:
+        raise SignOffRefused(_("Only the workshop's leaders sign."))
+    data, current_hash = current_content(workshop)
+    if content_hash != current_hash:
+        raise SignOffRefused(
+            _("The content changed since you loaded the page. Read it again, then sign.")
+        )
+    review = coherence.review(workshop)
+    if review.blockers and not workshop.override_reason:
+        raise SignOffRefused(
+            _("The coherence review still has blockers. Fix them, or the lead records an override.")
+        )
+    if Signature.objects.filter(
+        workshop=workshop, signer=by, voided_at__isnull=True, content_hash=current_hash
+    ).exists():
+        raise SignOffRefused(_("You have already signed this content."))
+    # Signatures on older content are void now, whatever path changed it.
+    stale = Signature.objects.filter(workshop=workshop, voided_at__isnull=True).exclude(
+        content_hash=current_hash
+    )
+    if stale.exists():
+        void_signatures(workshop, "content changed")
+    Signature.objects.create(workshop=workshop, signer=by, content_hash=current_hash)
+    record(
+        workshop.organization, by, "signoff.signed", workshop, workshop=workshop, hash=current_hash
+    )
+    if state(workshop, current_hash, review).complete:
+        return freeze(workshop, data, current_hash)
+    return None
+
+
+def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
+    """Called inside sign()'s transaction with the workshop row locked."""
+    from alignment.services import bump, record
+    from alignment.tasks import render_report
+
+    signatures = [
+        {
+            "name": str(s.signer),
+            "email": s.signer.email,
+            "role": str(WorkshopRole.LEADER.label),
+            "title": _title(workshop, s.signer_id),
+            "signed_at": s.signed_at.isoformat(),
+        }
+        for s in Signature.objects.filter(
+            workshop=workshop, voided_at__isnull=True, content_hash=content_hash
+        )
+        .select_related("signer")
+        .order_by("signed_at", "id")
+    ]
+    workshop.status = Status.SIGNED
+    workshop.countdown_ends_at = None
+    workshop.brainstorm_step = ""
+    workshop.save(update_fields=["status", "countdown_ends_at", "brainstorm_step", "updated"])
+    workshop.votes.filter(is_open=True).update(is_open=False, closed=timezone.now())
+    report = Report.objects.create(
+        workshop=workshop, snapshot=data, content_hash=content_hash, signatures=signatures
+    )
+    bump(workshop, step="signoff", facilitation=True)
+    record(
+        workshop.organization,
+        None,
+        "workshop.frozen",
+        workshop,
+        workshop=workshop,
+        hash=content_hash,
+    )
+    transaction.on_commit(lambda: render_report.delay(str(report.pk)))
+    return report
+
+
+def _title(workshop: Workshop, user_id) -> str:
+    from alignment.models import Membership
+
+    return (
+        Membership.objects.filter(organization_id=workshop.organization_id, user_id=user_id)
+        .values_list("title", flat=True)
+        .first()
+        or ""
+    )
+
+
+def render_pdf_for(report: Report) -> None:
+    """Render (or re-render) the report's PDF from its frozen snapshot.
+
+    Safe to run twice: the file has a fixed name and replaces any earlier one, so
+    a retried or redelivered task still leaves exactly one file.
+    """
+    from alignment.report import render_report_pdf
+
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RENDERING, attempts=report.attempts + 1
+    )
+    shown = {
+        **report.snapshot,
+        "workshop": {**report.snapshot["workshop"], "status": Status.SIGNED},
+    }
+    pdf = render_report_pdf(
+        shown,
+        signatures=report.signatures,
+        content_hash=report.content_hash,
+        generated_at=report.created,
+    )
+    name = f"reports/{report.pk}.pdf"
+    storage = report.pdf.storage
+    if storage.exists(name):
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(pdf))
+    Report.objects.filter(pk=report.pk).update(
+        pdf=saved,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        status=ReportStatus.READY,
+        error="",
+        rendered_at=timezone.now(),
+    )

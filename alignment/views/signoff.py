@@ -1,0 +1,242 @@
+"""Step 13: sign-off, the signed report, JSON export and import, verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alignment import coherence, services, signoff, transfer
+from alignment.access import WorkshopAccess, get_membership_or_404, get_workshop_for_user, require
+from alignment.forms import ImportForm, OverrideForm, VerifyForm
+from alignment.models import Report, ReportStatus, Status
+from alignment.views.steps import step_context
+
+
+def _signoff_url(workshop) -> str:
+    return reverse("alignment:step", args=[workshop.pk, "signoff"])
+
+
+def signoff_context(access: WorkshopAccess) -> dict:
+    workshop = access.workshop
+    report = Report.objects.filter(workshop=workshop).first()
+    if report is not None:
+        return {
+            "report": report,
+            "content_hash": report.content_hash,
+            "signed_by": [
+                {**s, "signed_at": datetime.fromisoformat(s["signed_at"])}
+                for s in report.signatures
+            ],
+        }
+    _data, content_hash = signoff.current_content(workshop)
+    review = coherence.review(workshop)
+    state = signoff.state(workshop, content_hash, review)
+    me = next(
+        (s for s in state.signers if s["participant"].user_id == access.membership.user_id), None
+    )
+    return {
+        "report": None,
+        "content_hash": content_hash,
+        "sign_state": state,
+        "review": review,
+        "me": me,
+        "can_sign": me is not None
+        and me["signature"] is None
+        and workshop.status == Status.SIGNING
+        and (not review.blockers or workshop.override_reason),
+        "override_form": OverrideForm(initial={"reason": workshop.override_reason}),
+        "voided": workshop.signatures.filter(voided_at__isnull=False).exists(),
+    }
+
+
+def signoff_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpResponse:
+    context = step_context(request, access, step)
+    context.update(signoff_context(access))
+    return render(request, "alignment/step_signoff.html", context)
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    try:
+        report = signoff.sign(
+            access.workshop, by=request.user, content_hash=request.POST.get("content_hash", "")
+        )
+    except signoff.SignOffRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if report is None:
+            messages.success(request, _("Signed. Waiting for the other leaders."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Signed by every leader: the workshop is frozen and the report is being prepared."
+                ),
+            )
+    return redirect(_signoff_url(access.workshop))
+
+
+@login_required
+@require_POST
+def override(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            signoff.set_override(access.workshop, form.cleaned_data["reason"], by=request.user)
+        except services.ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Override recorded; it will be shown in the report.")
+                if form.cleaned_data["reason"]
+                else _("Override withdrawn."),
+            )
+    else:
+        messages.error(request, form.errors["reason"][0])
+    return redirect(_signoff_url(access.workshop))
+
+
+@login_required
+@require_GET
+def report_status(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    report = Report.objects.filter(workshop=access.workshop).first()
+    if report is None:
+        raise Http404
+    return render(
+        request,
+        "alignment/step_signoff.html#report_status",
+        {"workshop": access.workshop, "report": report},
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    report = Report.objects.filter(workshop=access.workshop, status=ReportStatus.READY).first()
+    if report is None or not report.pdf:
+        raise Http404(_("The report is not ready yet."))
+    services.record(
+        access.workshop.organization,
+        request.user,
+        "report.downloaded",
+        access.workshop,
+        workshop=access.workshop,
+    )
+    return FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest, workshop_id) -> HttpResponse:
+    """The workshop's snapshot as JSON: the signed one for every member, or the live
+    content for the lead before sign-off."""
+    access = get_workshop_for_user(request.user, workshop_id)
+    workshop = access.workshop
+    report = Report.objects.filter(workshop=workshop).first()
+    if report is not None:
+        data, content_hash = report.snapshot, report.content_hash
+    else:
+        require(access.is_lead)
+        data, content_hash = signoff.current_content(workshop)
+    services.record(
+        workshop.organization, request.user, "workshop.exported", workshop, workshop=workshop
+    )
+    body = json.dumps(
+        {"content_hash": content_hash, "snapshot": data},
+        ensure_ascii=False,
+        indent=2,
+        sort_keys=True,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="cvm-alignment-{workshop.organization.slug}-{workshop.quarter}.json"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_json(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    require(membership.can_facilitate)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = transfer.import_snapshot(
+                membership.organization,
+                form.cleaned_data["snapshot"],
+                quarter=form.cleaned_data["quarter"],
+                by=request.user,
+            )
+        except transfer.ImportRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Imported as a new draft for %(quarter)s.") % {"quarter": workshop.quarter},
+            )
+            return redirect("alignment:workshop", workshop.pk)
+    return render(
+        request,
+        "alignment/import.html",
+        {"membership": membership, "organization": membership.organization, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, slug: str) -> HttpResponse:
+    """Does this PDF (or hash) match a signed report of this organisation?"""
+    membership = get_membership_or_404(request.user, slug)
+    form = VerifyForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    match = None
+    checked = False
+    if request.method == "POST" and form.is_valid():
+        checked = True
+        digest = form.cleaned_data["hash"]
+        if form.cleaned_data.get("pdf"):
+            hasher = hashlib.sha256()
+            for chunk in form.cleaned_data["pdf"].chunks():
+                hasher.update(chunk)
+            digest = hasher.hexdigest()
+        reports = Report.objects.filter(
+            workshop__organization=membership.organization
+        ).select_related("workshop")
+        match = (
+            reports.filter(pdf_sha256=digest).first() or reports.filter(content_hash=digest).first()
+        )
+        form.digest = digest
+    return render(
+        request,
+        "alignment/verify.html",
+        {
+            "membership": membership,
+            "organization": membership.organization,
+            "form": form,
+            "match": match,
+            "checked": checked,
+        },
+        status=422 if form.errors else 200,
+    )

@@ -1,0 +1,257 @@
+"""Sign-off: leaders sign the exact content; the last signature freezes the workshop."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from alignment import quarters, services, signoff, steps
+from alignment.forms import PersonaForm
+from alignment.models import Persona, Report, Signature, Status, WorkshopRole
+from alignment.tasks import render_report
+from tests.factories import MembershipFactory, UserFactory
+from tests.workshop.builders import build_coherent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_leader(organization, workshop):
+    user = UserFactory(email="leader2@acme.test", display_name="Lea Second")
+    MembershipFactory(organization=organization, user=user, title="CFO")
+    workshop.participants.create(user=user, role=WorkshopRole.LEADER)
+    return user
+
+
+@pytest.fixture
+def signing(coherent_workshop, lead):
+    services.transition(coherent_workshop, Status.REVIEW, by=lead)
+    services.transition(coherent_workshop, Status.SIGNING, by=lead)
+    coherent_workshop.refresh_from_db()
+    return coherent_workshop
+
+
+@pytest.fixture
+def coherent_workshop(workshop, lead):
+    return build_coherent(workshop, lead)
+
+
+def current_hash(workshop):
+    workshop.refresh_from_db()
+    return signoff.current_content(workshop)[1]
+
+
+@pytest.fixture
+def sign(django_capture_on_commit_callbacks):
+    """Sign as a user; the report task queued on commit runs (eagerly) right away."""
+
+    def _sign(workshop, user):
+        with django_capture_on_commit_callbacks(execute=True):
+            report = signoff.sign(workshop, by=user, content_hash=current_hash(workshop))
+        if report is not None:
+            report.refresh_from_db()
+        return report
+
+    return _sign
+
+
+def test_signing_opens_only_without_blockers_or_with_an_override(workshop, lead):
+    services.transition(workshop, Status.REVIEW, by=lead)
+    with pytest.raises(services.ServiceError, match="without blockers"):
+        services.transition(workshop, Status.SIGNING, by=lead)
+    signoff.set_override(workshop, "Board meeting cannot wait; gaps owned by the CVM lead", by=lead)
+    services.transition(workshop, Status.SIGNING, by=lead)
+    workshop.refresh_from_db()
+    assert workshop.status == Status.SIGNING
+    assert signoff.current_content(workshop)[0]["coherence"]["override"]["reason"].startswith(
+        "Board meeting"
+    )
+
+
+def test_each_leader_signs_and_the_last_one_freezes(signing, leader, second_leader, sign):
+    assert sign(signing, leader) is None
+    report = sign(signing, second_leader)
+    signing.refresh_from_db()
+    assert signing.status == Status.SIGNED
+    assert report.content_hash == current_hash(signing) or report.content_hash
+    assert [s["name"] for s in report.signatures] == ["Leo Leader", "Lea Second"]
+    assert report.status == "ready" and report.pdf and len(report.pdf_sha256) == 64
+
+
+def test_only_leaders_sign(signing, lead, observer, sign):
+    for user in (lead, observer):
+        with pytest.raises(signoff.SignOffRefused, match="Only the workshop's leaders sign"):
+            sign(signing, user)
+
+
+def test_a_stale_hash_is_refused(signing, leader, sign):
+    with pytest.raises(signoff.SignOffRefused, match="content changed"):
+        signoff.sign(signing, by=leader, content_hash="0" * 64)
+    assert not Signature.objects.exists()
+
+
+def test_a_change_after_a_signature_voids_it_and_says_so(
+    signing, leader, second_leader, lead, as_leader, sign
+):
+    sign(signing, leader)
+    form = PersonaForm({"title": "A late persona"}, workshop=signing)
+    assert form.is_valid()
+    services.add_item(signing, steps.get_step("persona"), form, by=lead)
+    assert Signature.objects.get(signer=leader).voided_at is not None
+    page = as_leader.get(f"/w/{signing.pk}/s/signoff/").content.decode()
+    assert "their signatures were voided" in page
+    assert "0 of 2 leaders have signed" in page
+    # The second leader's signature does not freeze: the first one must sign again.
+    assert sign(signing, second_leader) is None
+    signing.refresh_from_db()
+    assert signing.status == Status.SIGNING
+
+
+def test_votes_and_comments_do_not_void_signatures(signing, leader, lead, sign):
+    sign(signing, leader)
+    vote = services.open_vote(signing, steps.get_step("persona"), 2, by=lead)
+    services.cast_dot(signing, vote, Persona.objects.filter(workshop=signing).first().pk, by=lead)
+    assert Signature.objects.get(signer=leader).voided_at is None
+
+
+def test_a_frozen_workshop_refuses_every_mutation(signing, leader, second_leader, lead, sign):
+    sign(signing, leader)
+    sign(signing, second_leader)
+    signing.refresh_from_db()
+    persona = Persona.objects.filter(workshop=signing).first()
+    step = steps.get_step("persona")
+    form = PersonaForm({"title": "Late"}, workshop=signing)
+    assert form.is_valid()
+    edit = PersonaForm({"title": "Edited"}, instance=persona, workshop=signing)
+    assert edit.is_valid()
+    refusals = [
+        lambda: services.add_item(signing, step, form, by=lead),
+        lambda: services.update_item(signing, step, persona, edit, expected_version=None, by=lead),
+        lambda: services.delete_item(signing, step, persona, by=lead),
+        lambda: services.reorder(signing, step, [str(persona.pk)], by=lead),
+        lambda: services.open_brainstorm(signing, step, by=lead),
+        lambda: services.reveal(signing, step, by=lead),
+        lambda: services.open_vote(signing, step, 3, by=lead),
+        lambda: services.go_to_step(signing, step, by=lead),
+        lambda: services.start_countdown(signing, 5, by=lead),
+        lambda: services.save_flavor_answers(signing, {}, by=lead),
+        lambda: signoff.set_override(signing, "late", by=lead),
+    ]
+    for refuse in refusals:
+        with pytest.raises(services.Frozen, match="signed and frozen"):
+            refuse()
+    with pytest.raises(services.ServiceError):
+        services.transition(signing, Status.REVIEW, by=lead)
+    # The last line of defence holds for any other path (shell, admin, ...).
+    persona.title = "Sneaky"
+    with pytest.raises(Exception, match="signed and frozen"):
+        persona.save()
+    assert Persona.objects.get(pk=persona.pk).title != "Sneaky"
+
+
+def test_frozen_pages_refuse_changes_with_a_message(signing, leader, second_leader, as_lead, sign):
+    sign(signing, leader)
+    sign(signing, second_leader)
+    persona = Persona.objects.filter(workshop=signing).first()
+    base = f"/w/{signing.pk}/s/persona"
+    for path, data in [
+        ("items", {"new-title": "Late"}),
+        (f"i/{persona.pk}/edit", {f"edit-{persona.pk}-title": "Late"}),
+        (f"i/{persona.pk}/delete", {}),
+        (f"i/{persona.pk}/move", {"direction": "down"}),
+        ("reorder", {"order": [str(persona.pk)]}),
+        ("facilitate/countdown", {"minutes": "5"}),
+        ("facilitate/goto", {}),
+    ]:
+        response = as_lead.post(f"{base}/{path}", data, follow=True)
+        assert "signed and frozen" in response.content.decode(), path
+        htmx = as_lead.post(f"{base}/{path}", data, HTTP_HX_REQUEST="true")
+        assert htmx.status_code == 409, path
+    assert not Persona.objects.filter(title="Late").exists()
+    assert Persona.objects.filter(pk=persona.pk).exists()
+    page = as_lead.get(f"/w/{signing.pk}/s/persona/").content.decode()
+    assert 'id="add-form"' not in page and ">Edit<" not in page
+
+
+def test_the_render_task_run_twice_leaves_one_file(signing, leader, second_leader, settings, sign):
+    sign(signing, leader)
+    report = sign(signing, second_leader)
+    first = Report.objects.get(pk=report.pk)
+    render_report(str(report.pk))
+    again = Report.objects.get(pk=report.pk)
+    folder = settings.MEDIA_ROOT / "reports"
+    assert [p.name for p in folder.iterdir()] == [f"{report.pk}.pdf"]
+    assert again.pdf.name == first.pdf.name
+
+
+def test_the_pdf_shows_every_bet_every_signer_and_the_hash(signing, leader, second_leader, sign):
+    sign(signing, leader)
+    report = sign(signing, second_leader)
+    report.refresh_from_db()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
+    flat = re.sub(r"\s+", "", text)
+    for bet in report.snapshot["bets"]:
+        assert re.sub(r"\s+", "", bet["title"]) in flat
+    for name in ("Leo Leader", "Lea Second"):
+        assert name.replace(" ", "") in flat
+    assert report.content_hash in flat
+
+
+def test_the_pdf_is_rendered_from_the_snapshot_not_from_live_rows(
+    signing, leader, second_leader, sign
+):
+    sign(signing, leader)
+    report = sign(signing, second_leader)
+    # Even if rows change behind the app's back, the report shows what was signed.
+    Persona.objects.filter(workshop=signing).update(title="Changed behind our back")
+    render_report(str(report.pk))
+    report.refresh_from_db()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report.pdf.read())).pages)
+    assert "Changed behind our back" not in text
+
+
+@pytest.mark.parametrize("who", ["as_lead", "as_leader", "as_observer"])
+def test_every_member_downloads_the_signed_report(
+    request, who, signing, leader, second_leader, sign
+):
+    sign(signing, leader)
+    sign(signing, second_leader)
+    client = request.getfixturevalue(who)
+    response = client.get(f"/w/{signing.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert client.get(f"/w/{signing.pk}/export.json").status_code == 200
+
+
+def test_outsiders_get_404_for_report_and_export(as_outsider, signing, leader, second_leader, sign):
+    sign(signing, leader)
+    sign(signing, second_leader)
+    for path in ("report.pdf", "export.json", "report/status", "s/signoff/"):
+        assert as_outsider.get(f"/w/{signing.pk}/{path}").status_code == 404
+    assert as_outsider.post(f"/w/{signing.pk}/sign", {"content_hash": "x"}).status_code == 404
+
+
+def test_only_the_lead_exports_before_sign_off(as_lead, as_leader, as_observer, signing):
+    assert as_lead.get(f"/w/{signing.pk}/export.json").status_code == 200
+    assert as_leader.get(f"/w/{signing.pk}/export.json").status_code == 403
+    assert as_observer.get(f"/w/{signing.pk}/export.json").status_code == 403
+    assert as_leader.get(f"/w/{signing.pk}/report.pdf").status_code == 404
+
+
+def test_leaders_sign_through_the_page(as_leader, signing, leader, second_leader):
+    page = as_leader.get(f"/w/{signing.pk}/s/signoff/").content.decode()
+    content_hash = re.search(r'name="content_hash" value="([0-9a-f]{64})"', page).group(1)
+    response = as_leader.post(f"/w/{signing.pk}/sign", {"content_hash": content_hash}, follow=True)
+    assert "Signed. Waiting for the other leaders." in response.content.decode()
+    assert Signature.objects.filter(signer=leader, voided_at__isnull=True).exists()
+
+
+def test_the_next_quarter_starts_from_a_signed_workshop(signing, leader, second_leader, lead, sign):
+    sign(signing, leader)
+    sign(signing, second_leader)
+    signing.refresh_from_db()
+    clone = quarters.start_next_quarter(signing, by=lead)
+    assert clone.status == Status.DRAFT and Persona.objects.filter(workshop=clone).exists()
