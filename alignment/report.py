@@ -507,9 +507,12 @@ def _matrix_view(bets, kpis, high_mots, agreements) -> dict:
     for column in columns:
         column["untraced"] = not column["bets"]
     labels = {group: label for group, label, _items in groups}
+    # Split evenly (25 columns make 13 + 12, not 22 + 3).
+    count = -(-len(columns) // MATRIX_COLUMNS_PER_TABLE)
+    per_table = -(-len(columns) // count) if count else 0
     tables = []
-    for start in range(0, len(columns), MATRIX_COLUMNS_PER_TABLE):
-        chunk = columns[start : start + MATRIX_COLUMNS_PER_TABLE]
+    for start in range(0, len(columns), per_table or 1):
+        chunk = columns[start : start + per_table]
         spans = []
         for column in chunk:
             if spans and spans[-1]["group"] == column["group"]:

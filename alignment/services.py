@@ -130,7 +130,12 @@ def ensure_editable(workshop: Workshop) -> None:
 
 
 def bump(
-    workshop: Workshop, *, step: str = "", facilitation: bool = False, content: bool = True
+    workshop: Workshop,
+    *,
+    step: str = "",
+    facilitation: bool = False,
+    content: bool = True,
+    moved: bool = False,
 ) -> int:
     """Record a change: bump the revision (the live-sync poll compares it) and note
     what it touched, so other participants' pages swap only those parts.
@@ -147,7 +152,7 @@ def bump(
     )
     Workshop.objects.filter(pk=workshop.pk).update(revision=revision, updated=timezone.now())
     Change.objects.create(
-        workshop=workshop, revision=revision, step=step, facilitation=facilitation
+        workshop=workshop, revision=revision, step=step, facilitation=facilitation, moved=moved
     )
     workshop.revision = revision
     if step and content and workshop.status == Status.SIGNING:
@@ -330,7 +335,7 @@ def go_to_step(workshop: Workshop, step, *, by) -> None:
     ensure_editable(workshop)
     workshop.current_step = step.slug
     workshop.save(update_fields=["current_step", "updated"])
-    bump(workshop, facilitation=True)
+    bump(workshop, facilitation=True, moved=True)
 
 
 @transaction.atomic

@@ -398,6 +398,8 @@ class Change(models.Model):
     revision = models.PositiveIntegerField()
     step = models.CharField(max_length=40, blank=True)
     facilitation = models.BooleanField(default=False)
+    # The facilitator moved the room to another step: followers go along.
+    moved = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["revision"]

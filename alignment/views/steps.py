@@ -489,19 +489,21 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
     step = steps.get_step(slug) if slug else None
     touched_steps: set[str] = set()
     facilitation = False
+    moved = False
     if client_revision is None or client_revision > revision or revision - client_revision > 100:
         facilitation = True
         touched_steps = {s.slug for s in steps.all_steps()}
     elif client_revision < revision:
-        for step_slug, is_facilitation in Change.objects.filter(
+        for step_slug, is_facilitation, is_move in Change.objects.filter(
             workshop_id=workshop_id, revision__gt=client_revision
-        ).values_list("step", "facilitation"):
+        ).values_list("step", "facilitation", "moved"):
             touched_steps.add(step_slug)
             facilitation = facilitation or is_facilitation
+            moved = moved or is_move
 
     participant = access.participant
     if (
-        facilitation
+        moved
         and step is not None
         and participant is not None
         and participant.follows_facilitator
