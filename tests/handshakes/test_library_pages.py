@@ -10,6 +10,11 @@ from django.urls import reverse
 from handshakes import services
 from handshakes.models import Status
 
+# Some tests reach the database only through request.getfixturevalue(), which
+# pytest-django cannot see when it orders tests; the mark keeps them before the
+# transactional (browser) tests that empty the database.
+pytestmark = pytest.mark.django_db
+
 LIBRARY = reverse("handshakes:library")
 
 
