@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -237,6 +238,10 @@ def render_pdf_for(report: Report) -> None:
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.RENDERING, attempts=report.attempts + 1
     )
+    # fontTools stamps font subsets with the current time unless SOURCE_DATE_EPOCH
+    # is set; pinning it to the report's creation makes a re-render byte-identical,
+    # so the PDF's SHA-256 stays the same however often the task runs.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(report.created.timestamp()))
     shown = {
         **report.snapshot,
         "workshop": {**report.snapshot["workshop"], "status": Status.SIGNED},

@@ -185,6 +185,7 @@ def test_the_render_task_run_twice_leaves_one_file(signing, leader, second_leade
     folder = settings.MEDIA_ROOT / "reports"
     assert [p.name for p in folder.iterdir()] == [f"{report.pk}.pdf"]
     assert again.pdf.name == first.pdf.name
+    assert again.pdf_sha256 == first.pdf_sha256  # a re-render is byte-identical
 
 
 def test_the_pdf_shows_every_bet_every_signer_and_the_hash(signing, leader, second_leader, sign):
