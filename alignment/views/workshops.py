@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from alignment import live, services, steps
 from alignment.access import get_membership_or_404, get_workshop_for_user, require
 from alignment.forms import WorkshopForm
-from alignment.models import AuditEntry, Participant, Status, Workshop
+from alignment.models import AuditEntry, Participant, Report, Status, Workshop
 
 
 @login_required
@@ -118,6 +118,7 @@ def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
             else steps.first_step(),
             "live_token": live.token(workshop.revision, live.present(workshop.pk)),
             "flavor_result": workshop.flavor_result,
+            "report": Report.objects.filter(workshop=workshop).first(),
         },
     )
 
