@@ -359,6 +359,7 @@ REVIEW = register(
         perspective=_("Review"),
         view=_review_view,
         live_partial="alignment/step_review.html#review",
+        is_done=lambda workshop: workshop.status in ("review", "signing", "signed"),
         live_context=_review_context,
         votable=False,
         guidance=(

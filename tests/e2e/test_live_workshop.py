@@ -95,3 +95,24 @@ def test_an_edit_in_progress_survives_live_updates(open_as, workshop, lead, lead
 
     member.get_by_role("button", name="Save").click()
     expect(facilitator.locator("#items")).to_contain_text("Changed by the leader", timeout=3000)
+
+
+def test_the_lead_reorders_by_dragging_and_by_keyboard(open_as, workshop, lead):
+    for order, title in enumerate(["First", "Second", "Third"], start=1):
+        Persona.objects.create(workshop=workshop, title=title, author=lead, order=order)
+    page = open_as(lead)
+    page.goto(f"/w/{workshop.pk}/s/persona/")
+    handles = page.locator(".item__handle")
+    handles.nth(2).drag_to(handles.nth(0))
+    expect(page.locator(".item__title").first).to_have_text("Third")
+    expect(page.locator("#announcer")).to_have_text("New order saved.")
+    titles = list(Persona.objects.filter(workshop=workshop).order_by("order").values_list("title", flat=True))
+    assert titles == ["Third", "First", "Second"]
+
+    # The keyboard alternative: the move buttons, and focus stays with the item.
+    page.get_by_role("button", name="Move Second up").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".item__title").nth(1)).to_have_text("Second")
+    expect(page.get_by_role("button", name="Move Second up")).to_be_focused()
+    titles = list(Persona.objects.filter(workshop=workshop).order_by("order").values_list("title", flat=True))
+    assert titles == ["Third", "Second", "First"]
