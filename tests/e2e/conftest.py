@@ -114,3 +114,22 @@ def _reference_data(request, _reference_data_snapshot):
             if row["model"].split(".")[0] in ("alignment", "flavors", "handshakes")
         ]
         connections["default"].creation.deserialize_db_from_string(json.dumps(ours))
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.min.js"
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run axe-core (vendored from the npm registry) on the page; return the serious
+    and critical violations as readable lines."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations
+                .filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => v.id + ": " + v.help + " -> " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+        }"""
+    )
+    return violations

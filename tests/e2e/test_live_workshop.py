@@ -106,7 +106,9 @@ def test_the_lead_reorders_by_dragging_and_by_keyboard(open_as, workshop, lead):
     handles.nth(2).drag_to(handles.nth(0))
     expect(page.locator(".item__title").first).to_have_text("Third")
     expect(page.locator("#announcer")).to_have_text("New order saved.")
-    titles = list(Persona.objects.filter(workshop=workshop).order_by("order").values_list("title", flat=True))
+    titles = list(
+        Persona.objects.filter(workshop=workshop).order_by("order").values_list("title", flat=True)
+    )
     assert titles == ["Third", "First", "Second"]
 
     # The keyboard alternative: the move buttons, and focus stays with the item.
@@ -114,5 +116,7 @@ def test_the_lead_reorders_by_dragging_and_by_keyboard(open_as, workshop, lead):
     page.keyboard.press("Enter")
     expect(page.locator(".item__title").nth(1)).to_have_text("Second")
     expect(page.get_by_role("button", name="Move Second up")).to_be_focused()
-    titles = list(Persona.objects.filter(workshop=workshop).order_by("order").values_list("title", flat=True))
+    titles = list(
+        Persona.objects.filter(workshop=workshop).order_by("order").values_list("title", flat=True)
+    )
     assert titles == ["Third", "Second", "First"]
