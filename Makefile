@@ -43,7 +43,7 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install
-	$(PY) manage.py makemessages -l it --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l it --ignore=.venv --ignore=staticfiles --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: install

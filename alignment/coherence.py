@@ -210,25 +210,18 @@ def bets_linked(w: WorkshopData) -> list[Finding]:
     findings = []
     for bet in w.bets:
         missing = [
-            label
-            for label, related in (
-                (_("a persona"), bet.personas.all()),
-                (_("a need"), bet.needs.all()),
-                (_("an objective"), bet.objectives.all()),
+            message
+            for message, related in (
+                (_("The bet “%(title)s” names no persona."), bet.personas.all()),
+                (_("The bet “%(title)s” names no need."), bet.needs.all()),
+                (_("The bet “%(title)s” names no objective."), bet.objectives.all()),
             )
             if not related
         ]
-        if missing:
-            findings.append(
-                Finding(
-                    "bets_linked",
-                    BLOCKER,
-                    _("The bet “%(title)s” names no %(missing)s.")
-                    % {"title": bet.title, "missing": _(", no ").join(str(m) for m in missing)},
-                    "bets",
-                    bet,
-                )
-            )
+        findings.extend(
+            Finding("bets_linked", BLOCKER, message % {"title": bet.title}, "bets", bet)
+            for message in missing
+        )
     return findings
 
 
@@ -319,7 +312,7 @@ def high_impact_areas_in_setup(w: WorkshopData) -> list[Finding]:
             "high_impact_areas_in_setup",
             WARNING,
             _("%(area)s has a high impact on CVM but is not in the collaboration setup.")
-            % {"area": t.area.name},
+            % {"area": _(t.area.name)},
             "collaboration",
             None,
         )
@@ -329,16 +322,22 @@ def high_impact_areas_in_setup(w: WorkshopData) -> list[Finding]:
 
 
 def kpis_have_baseline_and_target(w: WorkshopData) -> list[Finding]:
+    def message(k) -> str:
+        if k.baseline is None and k.target is None:
+            text = _("The KPI “%(title)s” has neither a baseline nor a target.")
+        elif k.baseline is None:
+            text = _("The KPI “%(title)s” has no baseline.")
+        else:
+            text = _("The KPI “%(title)s” has no target.")
+        return text % {"title": k.title}
+
     return _each(
         w.kpis,
         lambda k: k.baseline is None or k.target is None,
         "kpis_have_baseline_and_target",
         WARNING,
         "kpis",
-        lambda k: (
-            _("The KPI “%(title)s” has no %(missing)s.")
-            % {"title": k.title, "missing": _("baseline") if k.baseline is None else _("target")}
-        ),
+        message,
     )
 
 

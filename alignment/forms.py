@@ -4,6 +4,8 @@ import json
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alignment.models import (
@@ -297,11 +299,18 @@ class KpiForm(ItemForm):
         cleaned = super().clean()
         catalogue = cleaned.get("catalogue")
         if catalogue is not None:
+            # The team's copy is written in the workshop's language.
+            with translation.override(self.workshop.language):
+                name, definition, unit = (
+                    gettext(catalogue.name),
+                    gettext(catalogue.definition),
+                    gettext(catalogue.unit),
+                )
             for field, value in [
-                ("title", catalogue.name),
-                ("description", catalogue.definition),
+                ("title", name),
+                ("description", definition),
                 ("category", catalogue.category),
-                ("unit", catalogue.unit),
+                ("unit", unit),
                 ("direction", catalogue.direction),
             ]:
                 if not cleaned.get(field) and field not in self.errors:
@@ -427,8 +436,10 @@ class AgreementForm(ItemForm):
         cleaned = super().clean()
         template = cleaned.get("template") or (self.instance.template if self.is_edit else None)
         if template is not None and not cleaned.get("title"):
-            cleaned["title"] = template.area.name
-            self.instance.title = template.area.name
+            with translation.override(self.workshop.language):
+                title = gettext(template.area.name)
+            cleaned["title"] = title
+            self.instance.title = title
         for field, default in (("status", AgreementStatus.PROPOSED), ("quality", 3)):
             if not cleaned.get(field) and field not in self.errors:
                 cleaned[field] = default

@@ -2,137 +2,153 @@
 
 Loaded by a data migration (which keeps its own frozen copy); staff curate it in
 the admin afterwards. Codes are stable: the flavors' KPI suggestions refer to them.
+
+Names, units and definitions are marked with `gettext_noop`, so `make messages`
+collects them and the Italian catalogue translates them; pages and the report
+show them through gettext (the `translated` filter of `cvm_i18n`), so a text
+still equal to the shipped English shows its translation and a text staff have
+rewritten shows as written. A text with a percent sign that xgettext could take
+for a format directive carries `xgettext:no-python-format`.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_noop as _
 
 # code, name, category, unit, direction, overarching, definition
 CATALOGUE = [
     (
         "base_size",
-        "Active customer base",
+        _("Active customer base"),
         "customer_base",
-        "customers",
+        _("customers"),
         "up",
         False,
-        "Customers with at least one active product at the end of the period.",
+        _("Customers with at least one active product at the end of the period."),
     ),
     (
         "churn_rate",
-        "Churn rate",
+        _("Churn rate"),
         "customer_base",
-        "% per month",
+        _("% per month"),
         "down",
         False,
-        "Share of the customers at the start of a month who left during it, voluntarily or not.",
+        _("Share of the customers at the start of a month who left during it, voluntarily or not."),
     ),
     (
         "onboarding_rate",
-        "Onboarding rate",
+        _("Onboarding rate"),
         "customer_base",
-        "%",
+        _("%"),
         "up",
         False,
-        "Share of new customers who complete the first set-up and use the service within 30 days.",
+        _(
+            "Share of new customers who complete the first set-up and use the service within 30 days."
+        ),
     ),
     (
         "revenue",
-        "Revenue of the base",
+        _("Revenue of the base"),
         "revenue",
-        "EUR per month",
+        _("EUR per month"),
         "up",
         False,
-        "Total recurring and usage revenue from the existing base or segment.",
+        _("Total recurring and usage revenue from the existing base or segment."),
     ),
     (
         "arpu",
-        "ARPU",
+        _("ARPU"),
         "revenue",
-        "EUR per month",
+        _("EUR per month"),
         "up",
         False,
-        "Average revenue per user: revenue of the base divided by its average size.",
+        _("Average revenue per user: revenue of the base divided by its average size."),
     ),
     (
         "ampu",
-        "AMPU",
+        _("AMPU"),
         "revenue",
-        "EUR per month",
+        _("EUR per month"),
         "up",
         False,
-        "Average margin per user: ARPU less the direct costs of serving that user.",
+        _("Average margin per user: ARPU less the direct costs of serving that user."),
     ),
     (
         "clv",
-        "Customer lifetime value",
+        _("Customer lifetime value"),
         "revenue",
-        "EUR",
+        _("EUR"),
         "up",
         True,
-        "Expected margin from a customer over the whole relationship; the one KPI that balances "
-        "base, revenue, experience and cost.",
+        _(
+            "Expected margin from a customer over the whole relationship; the one KPI that balances "
+            "base, revenue, experience and cost."
+        ),
     ),
     (
         "nps",
-        "Net Promoter Score",
+        _("Net Promoter Score"),
         "customer_experience",
-        "points",
+        _("points"),
         "up",
         False,
-        "Promoters minus detractors, from the question how likely a customer is to recommend us.",
+        _(
+            "Promoters minus detractors, from the question how likely a customer is to recommend us."
+        ),
     ),
     (
         "csat",
-        "Customer satisfaction",
+        _("Customer satisfaction"),
         "customer_experience",
-        "% satisfied",
+        # xgettext:no-python-format
+        _("% satisfied"),
         "up",
         False,
-        "Share of customers satisfied with a specific interaction, asked right after it.",
+        _("Share of customers satisfied with a specific interaction, asked right after it."),
     ),
     (
         "cost_to_serve",
-        "Cost to serve",
+        _("Cost to serve"),
         "costs",
-        "EUR per customer per month",
+        _("EUR per customer per month"),
         "down",
         False,
-        "Usage costs, collections and service contacts per customer.",
+        _("Usage costs, collections and service contacts per customer."),
     ),
     (
         "time_to_campaign",
-        "Time to create a campaign",
+        _("Time to create a campaign"),
         "internal_processes",
-        "days",
+        _("days"),
         "down",
         False,
-        "Days from the decision to run a CVM campaign until it reaches customers.",
+        _("Days from the decision to run a CVM campaign until it reaches customers."),
     ),
     (
         "time_to_close",
-        "Time to close",
+        _("Time to close"),
         "internal_processes",
-        "days",
+        _("days"),
         "down",
         False,
-        "Days from a qualified opportunity to a signed contract.",
+        _("Days from a qualified opportunity to a signed contract."),
     ),
     (
         "time_to_revenue",
-        "Time to revenue",
+        _("Time to revenue"),
         "internal_processes",
-        "days",
+        _("days"),
         "down",
         False,
-        "Days from a signed contract until the first invoice is paid.",
+        _("Days from a signed contract until the first invoice is paid."),
     ),
     (
         "time_to_fix",
-        "Time to fix",
+        _("Time to fix"),
         "internal_processes",
-        "hours",
+        _("hours"),
         "down",
         False,
-        "Hours from a reported fault until the customer's service works again.",
+        _("Hours from a reported fault until the customer's service works again."),
     ),
 ]

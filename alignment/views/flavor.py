@@ -29,8 +29,7 @@ def flavor_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpRespo
             else:
                 messages.success(
                     request,
-                    _("Saved. The diagnostic places you: %(headline)s.")
-                    % {"headline": workshop.flavor_result.headline},
+                    _("Saved. %(headline)s") % {"headline": workshop.flavor_result.headline},
                 )
             return redirect(reverse("alignment:step", args=[workshop.pk, step.slug]) + "#result")
         status = 422

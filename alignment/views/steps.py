@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -391,7 +392,13 @@ def facilitate(request: HttpRequest, workshop_id, slug: str, action: str) -> Htt
         elif action == "reveal":
             count = services.reveal(workshop, _item_step(slug), by=request.user)
             messages.success(
-                request, _("%(count)s answers revealed to everyone.") % {"count": count}
+                request,
+                ngettext(
+                    "%(count)s answer revealed to everyone.",
+                    "%(count)s answers revealed to everyone.",
+                    count,
+                )
+                % {"count": count},
             )
         elif action == "vote":
             form = BudgetForm(request.POST)

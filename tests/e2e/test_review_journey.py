@@ -36,7 +36,7 @@ def test_the_team_takes_the_flavor_diagnostic(open_as, demo):
     for group in leader.locator("fieldset").all():
         group.locator("input[type=radio]").first.check()
     leader.get_by_role("button", name="Save the new answers").click()
-    expect(leader.locator(".message--success")).to_contain_text("The diagnostic places you")
+    expect(leader.locator(".message--success")).to_contain_text("Saved.")
     expect(leader.get_by_text("Prompts for the discussion")).to_be_visible()
     expect(leader.get_by_text("The flavor has changed since then.")).to_be_visible()
     leader.goto(f"/w/{demo.pk}/s/kpis/")
