@@ -7,6 +7,36 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+ACTIONS = {
+    "admin.action": _("Admin action"),
+    "admin.added": _("Added in the admin"),
+    "admin.changed": _("Changed in the admin"),
+    "admin.deleted": _("Deleted in the admin"),
+    "agreement.commented": _("Commented on an agreement"),
+    "brainstorm.opened": _("Opened a private brainstorm"),
+    "brainstorm.revealed": _("Revealed the brainstorm"),
+    "coherence.override": _("Recorded a coherence override"),
+    "flavor.answered": _("Answered the flavor diagnostic"),
+    "item.added": _("Added"),
+    "item.changed": _("Changed"),
+    "item.deleted": _("Deleted"),
+    "items.reordered": _("Reordered"),
+    "member.added": _("Added a member"),
+    "member.role_changed": _("Changed a role"),
+    "report.downloaded": _("Downloaded the report"),
+    "signatures.voided": _("Signatures voided"),
+    "signoff.signed": _("Signed"),
+    "vote.closed": _("Closed a dot vote"),
+    "vote.opened": _("Opened a dot vote"),
+    "workshop.created": _("Created the workshop"),
+    "workshop.exported": _("Exported as JSON"),
+    "workshop.frozen": _("Froze the signed workshop"),
+    "workshop.imported": _("Imported from JSON"),
+    "workshop.next_quarter": _("Started from the previous quarter"),
+    "workshop.status": _("Changed the status"),
+}
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def for_organization(self, organization) -> AuditEntryQuerySet:
         return self.filter(organization=organization).select_related("actor")
@@ -42,3 +72,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.actor}: {self.action} {self.target}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS.get(self.action, self.action))

@@ -315,7 +315,7 @@ def test_status_changes_are_for_the_lead_and_illegal_ones_explained(as_lead, as_
 def test_the_audit_log_is_for_the_lead(as_lead, as_leader, as_observer, leaders_persona, workshop):
     as_lead.post(url(workshop, f"s/persona/i/{leaders_persona.pk}/delete"))
     page = as_lead.get(url(workshop, "audit")).content.decode()
-    assert "item.deleted" in page and "Leader&#x27;s persona" in page
+    assert "Deleted" in page and "Leader&#x27;s persona" in page
     assert as_leader.get(url(workshop, "audit")).status_code == 403
     assert as_observer.get(url(workshop, "audit")).status_code == 403
     assert AuditEntry.objects.filter(workshop=workshop, action="item.deleted").exists()
