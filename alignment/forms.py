@@ -419,9 +419,10 @@ class AgreementForm(ItemForm):
             template = None
             value = self.data.get(self.add_prefix("template")) if self.is_bound else None
             if value:
+                # isdecimal(): only the digits int() reads ("²" is a digit, not a number).
                 template = (
-                    HandshakeTemplate.objects.published().filter(pk=value).first()
-                    if str(value).isdigit()
+                    HandshakeTemplate.objects.published().filter(pk=int(value)).first()
+                    if str(value).isdecimal() and len(str(value)) < 12
                     else None
                 )
         self.fields["covers"].choices = template.key_handshake_choices() if template else []
@@ -511,7 +512,7 @@ class ImportForm(forms.Form):
         raw = upload.read()
         try:
             parsed = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise forms.ValidationError(
                 _("This is not a JSON file exported from cvm-align.")
             ) from None
@@ -519,6 +520,8 @@ class ImportForm(forms.Form):
         if not isinstance(snapshot, dict) or snapshot.get("format") != "cvm-align/1":
             raise forms.ValidationError(_("This is not a JSON file exported from cvm-align."))
         self.cleaned_data["snapshot"] = snapshot
+        lineage = parsed.get("lineage")
+        self.cleaned_data["lineage"] = lineage if isinstance(lineage, dict) else {}
         return upload
 
     def clean_quarter(self) -> str:
@@ -531,6 +534,7 @@ class ImportForm(forms.Form):
         cleaned = super().clean()
         if "snapshot" in self.cleaned_data:
             cleaned["snapshot"] = self.cleaned_data["snapshot"]
+            cleaned["lineage"] = self.cleaned_data.get("lineage", {})
         return cleaned
 
 

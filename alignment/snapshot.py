@@ -25,6 +25,41 @@ def _keys(items, prefix: str) -> dict:
     return {item.pk: f"{prefix}{n}" for n, item in enumerate(items, start=1)}
 
 
+KEY_PREFIXES = [
+    ("personas", "P"),
+    ("needs", "N"),
+    ("alternatives", "A"),
+    ("strategies", "S"),
+    ("objectives", "O"),
+    ("initiatives", "I"),
+    ("bets", "B"),
+    ("kpis", "K"),
+    ("mots", "M"),
+    ("agreements", "H"),
+]
+
+
+def item_keys(data: coherence.WorkshopData) -> dict:
+    """Item id -> its key in the snapshot (P1, N1, ...), by position."""
+    keys = {}
+    for name, prefix in KEY_PREFIXES:
+        keys.update(_keys(getattr(data, name), prefix))
+    return keys
+
+
+def lineages(workshop) -> dict[str, str]:
+    """Snapshot key -> the item's lineage. Not part of the signed content: it travels
+    beside the snapshot in an export, so a restored quarter still compares with the
+    one before it."""
+    data = coherence.load(workshop)
+    keys = item_keys(data)
+    return {
+        keys[item.pk]: str(item.lineage)
+        for name, _prefix in KEY_PREFIXES
+        for item in getattr(data, name)
+    }
+
+
 def build_snapshot(workshop, *, data: coherence.WorkshopData | None = None) -> dict:
     """Everything the team agreed, in canonical form, in the workshop's language
     (labels are part of the signed content, so they must not depend on the reader)."""
@@ -37,20 +72,7 @@ def _build(workshop, data) -> dict:
 
     data = data or coherence.load(workshop)
     review = coherence.evaluate(data)
-    keys = {}
-    for name, prefix in [
-        ("personas", "P"),
-        ("needs", "N"),
-        ("alternatives", "A"),
-        ("strategies", "S"),
-        ("objectives", "O"),
-        ("initiatives", "I"),
-        ("bets", "B"),
-        ("kpis", "K"),
-        ("mots", "M"),
-        ("agreements", "H"),
-    ]:
-        keys.update(_keys(getattr(data, name), prefix))
+    keys = item_keys(data)
 
     def ref(item_id):
         return keys.get(item_id)

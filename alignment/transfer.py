@@ -7,10 +7,11 @@ gives the same content.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from alignment.access import ROLE_FROM_MEMBERSHIP
@@ -33,6 +34,53 @@ from alignment.models import (
 from alignment.models.workshop import QUARTER_RE
 
 
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _create(model, **fields):
+    """Validate a row as a form would, before it reaches the database."""
+    item = model(**fields)
+    item.full_clean(exclude=["workshop", "author", "lineage", "agreement"])
+    item.save()
+    return item
+
+
+def _check_shape(snapshot) -> None:
+    """Refuse what no cvm-align export looks like, before anything is written."""
+    if not isinstance(snapshot, dict):
+        raise ImportRefused(_("The file is incomplete or damaged; nothing was imported."))
+    for key in ("workshop", "aspects"):
+        if not isinstance(snapshot.get(key), dict):
+            raise ImportRefused(_("The file is incomplete or damaged; nothing was imported."))
+    for key in ("flavor", "changes", "coherence"):
+        if snapshot.get(key) is not None and not isinstance(snapshot[key], dict):
+            raise ImportRefused(_("The file is incomplete or damaged; nothing was imported."))
+    override = (snapshot.get("coherence") or {}).get("override")
+    if override is not None and not isinstance(override, dict):
+        raise ImportRefused(_("The file is incomplete or damaged; nothing was imported."))
+
+    def walk(value, depth=0):
+        if depth > 12:
+            raise ImportRefused(_("The file is incomplete or damaged; nothing was imported."))
+        if isinstance(value, str) and "\x00" in value:
+            raise ImportRefused(
+                _("The file contains invisible control characters; nothing was imported.")
+            )
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(k, depth + 1)
+                walk(v, depth + 1)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, depth + 1)
+
+    walk(snapshot)
+
+
 class ImportRefused(Exception):
     def __init__(self, message):
         super().__init__(str(message))
@@ -51,10 +99,13 @@ def _decimal(value):
 
 
 @transaction.atomic
-def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> Workshop:
+def import_snapshot(
+    organization, snapshot: dict, *, quarter: str = "", by, lineage: dict | None = None
+) -> Workshop:
     from alignment.services import record
     from handshakes.models import HandshakeTemplate
 
+    _check_shape(snapshot)
     try:
         header = snapshot["workshop"]
         quarter = quarter or header["quarter"]
@@ -103,12 +154,16 @@ def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> W
                     "title": str(row["title"])[:200],
                     "description": str(row.get("description", ""))[:2000],
                 }
+                known = _uuid((lineage or {}).get(row.get("key")))
+                if known is not None:
+                    fields["lineage"] = known
                 for field, parent_key in parents.items():
                     fields[field] = made.get(row.get(parent_key)) if row.get(parent_key) else None
                 yield order, row, fields
 
         for order, row, fields in make(Persona, aspects["personas"]):
-            made[row["key"]] = Persona.objects.create(
+            made[row["key"]] = _create(
+                Persona,
                 workshop=workshop,
                 order=order,
                 author=by,
@@ -116,21 +171,20 @@ def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> W
                 **fields,
             )
         for order, row, fields in make(Need, aspects["needs"], persona="persona"):
-            made[row["key"]] = Need.objects.create(
-                workshop=workshop, order=order, author=by, **fields
-            )
+            made[row["key"]] = _create(Need, workshop=workshop, order=order, author=by, **fields)
         for order, row, fields in make(Alternative, aspects["alternatives"], need="need"):
-            made[row["key"]] = Alternative.objects.create(
-                workshop=workshop, order=order, author=by, kind=row["kind"], **fields
+            made[row["key"]] = _create(
+                Alternative, workshop=workshop, order=order, author=by, kind=row["kind"], **fields
             )
         for order, row, fields in make(StrategyStatement, aspects["strategies"]):
-            made[row["key"]] = StrategyStatement.objects.create(
-                workshop=workshop, order=order, author=by, **fields
+            made[row["key"]] = _create(
+                StrategyStatement, workshop=workshop, order=order, author=by, **fields
             )
         for order, row, fields in make(
             BusinessObjective, aspects["objectives"], strategy="strategy"
         ):
-            made[row["key"]] = BusinessObjective.objects.create(
+            made[row["key"]] = _create(
+                BusinessObjective,
                 workshop=workshop,
                 order=order,
                 author=by,
@@ -141,7 +195,8 @@ def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> W
         for order, row, fields in make(
             MajorInitiative, aspects["initiatives"], objective="objective"
         ):
-            made[row["key"]] = MajorInitiative.objects.create(
+            made[row["key"]] = _create(
+                MajorInitiative,
                 workshop=workshop,
                 order=order,
                 author=by,
@@ -150,13 +205,14 @@ def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> W
                 **fields,
             )
         for order, row, fields in make(StrategicBet, snapshot.get("bets", [])):
-            bet = StrategicBet.objects.create(workshop=workshop, order=order, author=by, **fields)
+            bet = _create(StrategicBet, workshop=workshop, order=order, author=by, **fields)
             made[row["key"]] = bet
             for name in StrategicBet.LINK_FIELDS:
                 getattr(bet, name).set([made[k] for k in row.get(name, [])])
         catalogue = {k.code: k for k in CatalogueKpi.objects.all()}
         for order, row, fields in make(Kpi, snapshot.get("kpis", [])):
-            kpi = Kpi.objects.create(
+            kpi = _create(
+                Kpi,
                 workshop=workshop,
                 order=order,
                 author=by,
@@ -173,7 +229,8 @@ def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> W
             made[row["key"]] = kpi
             kpi.bets.set([made[k] for k in row.get("bets", [])])
         for order, row, fields in make(MomentOfTruth, snapshot.get("mots", []), persona="persona"):
-            moment = MomentOfTruth.objects.create(
+            moment = _create(
+                MomentOfTruth,
                 workshop=workshop,
                 order=order,
                 author=by,
@@ -203,7 +260,8 @@ def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> W
                 for text in row.get("covers", [])
                 if text in template.key_handshakes
             ]
-            agreement = HandshakeAgreement.objects.create(
+            agreement = _create(
+                HandshakeAgreement,
                 workshop=workshop,
                 order=order,
                 author=by,
@@ -215,24 +273,23 @@ def import_snapshot(organization, snapshot: dict, *, quarter: str = "", by) -> W
                 **fields,
             )
             agreement.bets.set([made[k] for k in row.get("bets", [])])
-            AgreementEvent.objects.create(
+            _create(
+                AgreementEvent,
                 agreement=agreement,
                 author=by,
                 old_status="",
                 new_status=agreement.status,
                 comment=_("Imported from a cvm-align export."),
             )
-        # Validate every created row as a form would (choices, ranges, formats);
-        # a refusal rolls the whole import back.
-        for item in made.values():
-            item.full_clean(exclude=["workshop", "author", "lineage"])
+        # Every row was validated as a form would before it was saved; the
+        # workshop last (a refusal anywhere rolls the whole import back).
         workshop.full_clean(exclude=["organization", "facilitator", "previous", "override_by"])
     except ValidationError as error:
         raise ImportRefused(
             _("The file has values this version cannot accept (%(detail)s); nothing was imported.")
             % {"detail": "; ".join(error.messages)[:300]}
         ) from None
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, DatabaseError) as error:
         raise ImportRefused(
             _("The file is incomplete or damaged (%(detail)s); nothing was imported.")
             % {"detail": error}

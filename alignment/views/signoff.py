@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alignment import coherence, services, signoff, transfer
+from alignment import coherence, services, signoff, snapshot, transfer
 from alignment.access import WorkshopAccess, get_membership_or_404, get_workshop_for_user, require
 from alignment.forms import ImportForm, OverrideForm, VerifyForm
 from alignment.models import Report, ReportStatus, Status
@@ -163,7 +163,7 @@ def export_json(request: HttpRequest, workshop_id) -> HttpResponse:
         workshop.organization, request.user, "workshop.exported", workshop, workshop=workshop
     )
     body = json.dumps(
-        {"content_hash": content_hash, "snapshot": data},
+        {"content_hash": content_hash, "snapshot": data, "lineage": snapshot.lineages(workshop)},
         ensure_ascii=False,
         indent=2,
         sort_keys=True,
@@ -186,6 +186,7 @@ def import_json(request: HttpRequest, slug: str) -> HttpResponse:
             workshop = transfer.import_snapshot(
                 membership.organization,
                 form.cleaned_data["snapshot"],
+                lineage=form.cleaned_data.get("lineage") or {},
                 quarter=form.cleaned_data["quarter"],
                 by=request.user,
             )

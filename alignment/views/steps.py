@@ -426,12 +426,13 @@ def follow(request: HttpRequest, workshop_id) -> HttpResponse:
     if access.participant is None:
         raise Http404
     follows = request.POST.get("follows") == "1"
+    # Resolve the step first: an unknown one is refused before anything is saved.
+    step = steps.get_step(request.POST.get("step") or access.workshop.current_step)
     services.set_following(access.participant, follows)
     if follows:
         messages.info(request, _("You follow the facilitator again."))
     else:
         messages.info(request, _("You move through the agenda on your own now."))
-    step = steps.get_step(request.POST.get("step") or access.workshop.current_step)
     return redirect(_step_url(access.workshop, step))
 
 
