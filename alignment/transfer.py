@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from alignment.access import ROLE_FROM_MEMBERSHIP
@@ -43,6 +43,15 @@ def _uuid(value):
 
 def _create(model, **fields):
     """Validate a row as a form would, before it reaches the database."""
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
+        if isinstance(field, (models.CharField, models.TextField)) and not isinstance(value, str):
+            raise ImportRefused(
+                _(
+                    "The file has a value that should be text but is not (%(field)s); nothing was imported."
+                )
+                % {"field": name}
+            )
     item = model(**fields)
     item.full_clean(exclude=["workshop", "author", "lineage", "agreement"])
     item.save()
@@ -289,7 +298,8 @@ def import_snapshot(
             _("The file has values this version cannot accept (%(detail)s); nothing was imported.")
             % {"detail": "; ".join(error.messages)[:300]}
         ) from None
-    except (KeyError, TypeError, ValueError, AttributeError, DatabaseError) as error:
+    # Bad data, not a database outage: an OperationalError is a real error page.
+    except (KeyError, TypeError, ValueError, AttributeError, DataError, IntegrityError) as error:
         raise ImportRefused(
             _("The file is incomplete or damaged (%(detail)s); nothing was imported.")
             % {"detail": error}

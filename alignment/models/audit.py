@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 ACTIONS = {
     "admin.action": _("Admin action"),
     "admin.added": _("Added in the admin"),

@@ -1,0 +1,320 @@
+"""Fixtures for the security tests.
+
+`victim` is a rich organisation (the demo telco): a signed 2026-Q3 workshop with
+its report and PDF, and a live 2026-Q4 workshop with an open dot vote, a private
+brainstorm, agreements with comments, and every step filled. The isolation tests
+point every URL of the project at it as people who must not reach it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django import forms
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from alignment import demo, services, signoff, steps
+from alignment.models import (
+    HandshakeAgreement,
+    Membership,
+    Need,
+    Organization,
+    Report,
+    ReportStatus,
+    Role,
+    User,
+    Workshop,
+)
+from flavors.diagnostic import DEMO_Q3_ANSWERS
+from flavors.models import Flavor
+from handshakes.models import HandshakeTemplate
+from tests.security.routes import World
+from tests.workshop.builders import build_coherent
+
+
+@dataclass
+class Victim:
+    organization: Organization
+    signed: Workshop
+    live: Workshop
+    lead: User
+    admin: User
+    observer: User
+    report: Report
+    world: World
+    # Texts only the victim's members may ever see.
+    secrets: list[str]
+
+
+def world_of(organization, workshops, *, members) -> World:
+    """An organisation's objects as URL parameters: one item of each step of each
+    workshop, the membership keys of `members`, a library area and a flavor."""
+    items = {}
+    for workshop in workshops:
+        for step in steps.item_steps():
+            first = (
+                step.model.objects.filter(workshop=workshop, revealed=True)
+                .order_by("order")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            assert first is not None, f"{workshop} has no {step.slug}"
+            items[(workshop.pk, step.slug)] = first
+    return World(
+        organization_slug=organization.slug,
+        workshop_ids=[w.pk for w in workshops],
+        items=items,
+        member_keys=list(
+            Membership.objects.filter(organization=organization, user__in=members)
+            .order_by("role")
+            .values_list("key", flat=True)
+        ),
+        area_slugs=list(
+            HandshakeTemplate.objects.published().values_list("area__slug", flat=True)[:1]
+        ),
+        flavor_codes=list(Flavor.objects.values_list("code", flat=True)[:1]),
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def demo_organization(db, django_capture_on_commit_callbacks):
+    """The demo telco: a signed 2026-Q3 (report not rendered) and a 2026-Q4 from it."""
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("seed_demo", verbosity=0)
+    return Organization.objects.get(slug="demo-telco")
+
+
+@pytest.fixture
+def victim(demo_organization) -> Victim:
+    organization = demo_organization
+    signed = Workshop.objects.get(organization=organization, quarter="2026-Q3")
+    live = Workshop.objects.get(organization=organization, quarter="2026-Q4")
+    lead = User.objects.get(email="lead@demo.test")
+    admin = User.objects.get(email="admin@demo.test")
+    observer = User.objects.get(email="viewer@demo.test")
+
+    # The report task did not run: a small stand-in PDF is enough here, and faster.
+    report = Report.objects.get(workshop=signed)
+    pdf = b"%PDF-1.7\n% the victim's signed report\n"
+    report.pdf.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
+    Report.objects.filter(pk=report.pk).update(
+        pdf=report.pdf.name,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        status=ReportStatus.READY,
+    )
+    report.refresh_from_db()
+
+    # The live room as it is mid-session.
+    services.open_vote(live, steps.get_step("persona"), 3, by=lead)
+    services.open_brainstorm(live, steps.get_step("needs"), by=lead)
+    Need.objects.create(
+        workshop=live, title="A hidden brainstorm answer", author=lead, revealed=False, order=99
+    )
+    agreement = HandshakeAgreement.objects.filter(workshop=live).order_by("order").first()
+    services.comment_on_agreement(live, agreement, "Pricing owes us a date", by=lead)
+    live.refresh_from_db()
+
+    world = world_of(organization, [signed, live], members=[lead, observer])
+    persona = steps.get_step("persona").model.objects.filter(workshop=live).first()
+    return Victim(
+        organization=organization,
+        signed=signed,
+        live=live,
+        lead=lead,
+        admin=admin,
+        observer=observer,
+        report=report,
+        world=world,
+        secrets=[organization.name, persona.title, str(lead)],
+    )
+
+
+# What each route is sent by POST: what would succeed for the victim's lead, so that
+# a refusal proves the permission check and not a validation error. Every route must
+# be listed: a new view fails test_every_route_has_a_probe until it is.
+
+
+def form_data(form, *, keep_initial: bool = False) -> dict:
+    """Valid data for a form: its initial values (editing) or the simplest choices."""
+    data: dict = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if keep_initial:
+            value = form[name].value()
+            if value is None or value is False or value == []:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, (list, tuple)):
+                data[key] = [str(v) for v in value]
+            else:
+                data[key] = str(value)
+            continue
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            first = field.queryset.first()
+            data[key] = [str(first.pk)] if first else []
+        elif isinstance(field, forms.ModelChoiceField):
+            first = field.queryset.first()
+            if first is not None:
+                data[key] = str(first.pk)
+        elif isinstance(field, forms.MultipleChoiceField | forms.BooleanField):
+            continue
+        elif isinstance(field, forms.ChoiceField):
+            data[key] = next(str(value) for value, _label in field.choices if value)
+        elif field.required and isinstance(field, forms.IntegerField | forms.DecimalField):
+            data[key] = "3"
+        elif field.required:
+            data[key] = "Probe"
+    if "title" in form.fields:
+        data[form.add_prefix("title")] = "Probe answer"
+    return data
+
+
+def _workshop(values) -> Workshop:
+    return Workshop.objects.get(pk=values["workshop_id"])
+
+
+def _item_create(values, victim):
+    step = steps.get_step(values["slug"])
+    if not step.has_items:
+        return {}
+    form = step.form_class(workshop=_workshop(values), prefix="new", lead=True)
+    return form_data(form)
+
+
+def _item_edit(values, victim):
+    step = steps.get_step(values["slug"])
+    item = step.model.objects.get(pk=values["item_id"])
+    form = step.form_class(
+        instance=item, workshop=_workshop(values), prefix=f"edit-{item.pk}", lead=True
+    )
+    data = form_data(form, keep_initial=True)
+    data[form.add_prefix("title")] = "Probe edit"
+    return data
+
+
+def _reorder(values, victim):
+    step = steps.get_step(values["slug"])
+    if not step.has_items:
+        return {}
+    ids = step.model.objects.filter(workshop_id=values["workshop_id"]).values_list("pk", flat=True)
+    return {"order": [str(pk) for pk in reversed(ids)]}
+
+
+def _sign(values, victim):
+    workshop = _workshop(values)
+    return {"content_hash": signoff.current_content(workshop)[1]}
+
+
+def _flavor(values, victim):
+    return dict(DEMO_Q3_ANSWERS) if values["slug"] == "flavor" else {}
+
+
+def _import(values, victim):
+    data, content_hash = signoff.current_content(victim.live)
+    body = json.dumps({"content_hash": content_hash, "snapshot": data}).encode()
+    return {
+        "file": SimpleUploadedFile("export.json", body, "application/json"),
+        "quarter": "2031-Q2",
+    }
+
+
+def _constant(data):
+    return lambda values, victim: dict(data)
+
+
+PROBES = {
+    "alignment:home": _constant({}),
+    "alignment:organization": _constant({}),
+    "alignment:members": _constant(
+        {"email": "probe@example.test", "display_name": "Probe", "role": Role.ADMIN}
+    ),
+    "alignment:member_role": _constant({"role": Role.ADMIN}),
+    "alignment:workshop_new": _constant(
+        {"quarter": "2031-Q1", "title": "Probe workshop", "language": "en"}
+    ),
+    "alignment:workshop": _constant({}),
+    "alignment:workshop_status": _constant({"status": "review"}),
+    "alignment:audit_log": _constant({}),
+    "alignment:next_quarter": _constant({}),
+    "alignment:compare": _constant({}),
+    "alignment:sign": _sign,
+    "alignment:override": _constant({"reason": "Probe override"}),
+    "alignment:report_status": _constant({}),
+    "alignment:report_pdf": _constant({}),
+    "alignment:export_json": _constant({}),
+    "alignment:import_json": _import,
+    "alignment:verify": lambda values, victim: {"hash": victim.report.content_hash},
+    "alignment:poll": _constant({}),
+    "alignment:follow": _constant({"follows": "0", "step": "persona"}),
+    "alignment:step": _flavor,
+    "alignment:item_create": _item_create,
+    "alignment:step_reorder": _reorder,
+    "alignment:facilitate": _constant({"minutes": "5", "budget": "3"}),
+    "alignment:item": _constant({}),
+    "alignment:item_edit": _item_edit,
+    "alignment:item_delete": _constant({}),
+    "alignment:item_move": _constant({"direction": "down"}),
+    "alignment:dot": _constant({}),
+    "alignment:agreement_comment": _constant({"comment": "Probe comment"}),
+}
+
+
+def probe(route, values, victim) -> dict:
+    make = PROBES.get(route.name)
+    if make is None:
+        pytest.fail(
+            f"{route.route} ({route.name}) has no probe in tests/security/conftest.py PROBES: "
+            "say what a POST that would succeed for the organisation's lead looks like."
+        )
+    return make(values, victim)
+
+
+@pytest.fixture
+def workshop(organization, lead, leader, observer):
+    """A live workshop of Acme with a lead, a leader and an observer taking part."""
+    workshop = services.create_workshop(
+        organization, quarter="2026-Q4", title="Q4 alignment", language="en", by=lead
+    )
+    services.transition(workshop, "live", by=lead)
+    workshop.refresh_from_db()
+    return workshop
+
+
+@pytest.fixture
+def leads_persona(workshop, lead):
+    return steps.get_step("persona").model.objects.create(
+        workshop=workshop, title="Lead's persona", author=lead, order=1
+    )
+
+
+@pytest.fixture
+def room(workshop, lead, other_organization, outsider):
+    """Acme's live workshop, every step filled and a vote open; a filled rival workshop
+    whose item ids are `foreign`."""
+    demo.build_workshop(workshop, author=lead)
+    services.open_vote(workshop, steps.get_step("persona"), 3, by=lead)
+    rival = services.create_workshop(
+        other_organization, quarter="2026-Q4", title="Rival", language="en", by=outsider
+    )
+    build_coherent(rival, outsider)
+    foreign = [
+        str(pk)
+        for step in steps.item_steps()
+        for pk in step.model.objects.filter(workshop=rival).values_list("pk", flat=True)[:2]
+    ]
+    workshop.refresh_from_db()
+    return SimpleNamespace(workshop=workshop, rival=rival, foreign=foreign)
