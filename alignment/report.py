@@ -4,7 +4,7 @@ Everything here works on the snapshot dict (format "cvm-align/1") and never on
 database rows, so the PDF shows exactly the content the leaders signed.
 
 WeasyPrint is handed `SafeURLFetcher`: it serves the app's own static files
-through the `cvm-static:` scheme and small `data:` URLs, and refuses everything
+through the `cvmstatic:` scheme and small `data:` URLs, and refuses everything
 else. User text is auto-escaped by the templates, so it cannot add a tag or a
 `url()` in the first place; the fetcher makes sure that even if it ever did, the
 server would fetch or read nothing.
@@ -35,9 +35,9 @@ from handshakes.models import Impact
 logger = logging.getLogger(__name__)
 
 # Stylesheets, fonts and images of the report are addressed as
-# `cvm-static:css/report.css`. A scheme of our own (rather than /static/ or
+# `cvmstatic:css/report.css`. A scheme of our own (rather than /static/ or
 # http://) means no URL can ever be mistaken for one the network could answer.
-STATIC_SCHEME = "cvm-static"
+STATIC_SCHEME = "cvmstatic"
 BASE_URL = f"{STATIC_SCHEME}:"
 DATA_URL_LIMIT = 64 * 1024
 STATIC_TYPES = {
@@ -73,7 +73,7 @@ class ResourceRefused(ValueError):
 def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None, **kwargs) -> URLFetcherResponse:
     """Answer WeasyPrint's resource requests from the app's static files only.
 
-    - `cvm-static:<path>`: a file found by the staticfiles finders (or in
+    - `cvmstatic:<path>`: a file found by the staticfiles finders (or in
       STATIC_ROOT after collectstatic), with a known type; no `..`, no
       backslashes, no absolute paths.
     - `data:`: decoded in memory, at most DATA_URL_LIMIT bytes.

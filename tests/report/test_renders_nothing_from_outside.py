@@ -83,7 +83,7 @@ def test_even_unescaped_markup_fetches_nothing_but_static_files(listener, monkey
     markup = hostile_markup(listener.server_address[1])
     html = (
         "<!doctype html><html><head>"
-        '<link rel="stylesheet" href="cvm-static:css/report.css"></head>'
+        '<link rel="stylesheet" href="cvmstatic:css/report.css"></head>'
         f"<body><h1>Report</h1>{markup}</body></html>"
     )
 
@@ -94,9 +94,9 @@ def test_even_unescaped_markup_fetches_nothing_but_static_files(listener, monkey
     assert listener.requests == []
     port = listener.server_address[1]
     assert any(f"127.0.0.1:{port}" in url for url in asked), "WeasyPrint did ask; we refused"
-    served = [url for url in asked if url.startswith(("cvm-static:", "data:"))]
+    served = [url for url in asked if url.startswith(("cvmstatic:", "data:"))]
     refused = [url for url in asked if url not in served]
-    assert all(url.startswith("cvm-static:") for url in served)
+    assert all(url.startswith("cvmstatic:") for url in served)
     for url in refused:
         with pytest.raises(report.ResourceRefused):
             real_fetcher(url)

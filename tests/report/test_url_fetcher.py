@@ -21,13 +21,13 @@ STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
 
 def test_it_serves_the_report_stylesheet_from_the_static_files():
-    response = safe_url_fetcher("cvm-static:css/report.css")
+    response = safe_url_fetcher("cvmstatic:css/report.css")
     assert response.content_type == "text/css"
     assert response.read() == (STATIC_DIR / "css" / "report.css").read_bytes()
 
 
 def test_it_serves_the_shipped_fonts():
-    response = safe_url_fetcher("cvm-static:fonts/inter/inter-latin-400-normal.woff2")
+    response = safe_url_fetcher("cvmstatic:fonts/inter/inter-latin-400-normal.woff2")
     assert response.content_type == "font/woff2"
     assert response.read()[:4] == b"wOF2"
 
@@ -36,11 +36,11 @@ def test_it_serves_files_collected_into_static_root(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path
     (tmp_path / "css").mkdir()
     (tmp_path / "css" / "collected-only.css").write_text("p { color: navy }")
-    assert safe_url_fetcher("cvm-static:css/collected-only.css").read() == b"p { color: navy }"
+    assert safe_url_fetcher("cvmstatic:css/collected-only.css").read() == b"p { color: navy }"
 
 
 def test_it_accepts_the_keyword_arguments_weasyprint_passes():
-    response = safe_url_fetcher("cvm-static:css/report.css", timeout=3, ssl_context=None, extra=1)
+    response = safe_url_fetcher("cvmstatic:css/report.css", timeout=3, ssl_context=None, extra=1)
     assert response.read()
 
 
@@ -69,17 +69,17 @@ def test_it_refuses_every_other_scheme_and_every_relative_url(url):
 @pytest.mark.parametrize(
     "url",
     [
-        "cvm-static:../../etc/passwd",
-        "cvm-static:/etc/passwd",
-        "cvm-static:///etc/passwd",
-        "cvm-static:css/../../../../etc/passwd",
-        "cvm-static:%2e%2e/%2e%2e/etc/passwd",
-        "cvm-static:css%2f..%2f..%2fcvm_align%2fsettings.py",
-        "cvm-static:..\\..\\etc\\passwd",
-        "cvm-static:css/report.css%00.png",
-        "cvm-static:../cvm_align/settings.py",
-        "cvm-static:css/missing.css",
-        "cvm-static:",
+        "cvmstatic:../../etc/passwd",
+        "cvmstatic:/etc/passwd",
+        "cvmstatic:///etc/passwd",
+        "cvmstatic:css/../../../../etc/passwd",
+        "cvmstatic:%2e%2e/%2e%2e/etc/passwd",
+        "cvmstatic:css%2f..%2f..%2fcvm_align%2fsettings.py",
+        "cvmstatic:..\\..\\etc\\passwd",
+        "cvmstatic:css/report.css%00.png",
+        "cvmstatic:../cvm_align/settings.py",
+        "cvmstatic:css/missing.css",
+        "cvmstatic:",
     ],
 )
 def test_it_refuses_paths_outside_the_static_files(url):
@@ -90,7 +90,7 @@ def test_it_refuses_paths_outside_the_static_files(url):
 def test_it_refuses_static_files_of_unknown_types():
     # Present in the static files, but nothing the report needs to read.
     with pytest.raises(ResourceRefused):
-        safe_url_fetcher("cvm-static:fonts/inter/OFL.txt")
+        safe_url_fetcher("cvmstatic:fonts/inter/OFL.txt")
 
 
 def test_it_refuses_a_symlink_in_static_root_that_leads_outside(settings, tmp_path):
@@ -101,7 +101,7 @@ def test_it_refuses_a_symlink_in_static_root_that_leads_outside(settings, tmp_pa
     (root / "leak.css").symlink_to(secret)
     settings.STATIC_ROOT = root
     with pytest.raises(ResourceRefused):
-        safe_url_fetcher("cvm-static:leak.css")
+        safe_url_fetcher("cvmstatic:leak.css")
 
 
 def test_it_refuses_a_symlink_in_the_static_dirs_that_leads_outside(settings, tmp_path):
@@ -112,9 +112,9 @@ def test_it_refuses_a_symlink_in_the_static_dirs_that_leads_outside(settings, tm
     (static_dir / "leak.css").symlink_to(secret)
     (static_dir / "fine.css").write_text("p { color: navy }")
     settings.STATICFILES_DIRS = [static_dir]
-    assert safe_url_fetcher("cvm-static:fine.css").read() == b"p { color: navy }"
+    assert safe_url_fetcher("cvmstatic:fine.css").read() == b"p { color: navy }"
     with pytest.raises(ResourceRefused):
-        safe_url_fetcher("cvm-static:leak.css")
+        safe_url_fetcher("cvmstatic:leak.css")
 
 
 def test_it_decodes_small_data_urls_in_memory():
@@ -144,7 +144,7 @@ def test_it_refuses_malformed_data_urls():
 def test_weasyprint_gets_it_as_a_url_fetcher_whose_own_network_code_is_off():
     fetcher = SafeURLFetcher()
     assert isinstance(fetcher, URLFetcher)
-    assert fetcher("cvm-static:css/report.css").read()
+    assert fetcher("cvmstatic:css/report.css").read()
     with pytest.raises(ResourceRefused):
         fetcher("http://127.0.0.1/")
     with pytest.raises(ValueError, match="disallowed protocol"):
