@@ -37,9 +37,11 @@ class SignOffRefused(Exception):
         self.message = message
 
 
-def current_content(workshop: Workshop) -> tuple[dict, str]:
+def current_content(
+    workshop: Workshop, loaded: coherence.WorkshopData | None = None
+) -> tuple[dict, str]:
     """The snapshot leaders sign now, with the lead's override if any, and its hash."""
-    data = snapshot.build_snapshot(workshop)
+    data = snapshot.build_snapshot(workshop, data=loaded)
     if workshop.override_reason:
         data["coherence"]["override"] = {
             "by": str(workshop.override_by) if workshop.override_by else "",
@@ -147,12 +149,14 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     ).first()
     if participant is None:
         raise SignOffRefused(_("Only the workshop's leaders sign."))
-    data, current_hash = current_content(workshop)
+    # Load the workshop once: the snapshot and the review both read it.
+    loaded = coherence.load(workshop)
+    data, current_hash = current_content(workshop, loaded)
     if content_hash != current_hash:
         raise SignOffRefused(
             _("The content changed since you loaded the page. Read it again, then sign.")
         )
-    review = coherence.review(workshop)
+    review = coherence.evaluate(loaded)
     if review.blockers and not workshop.override_reason:
         raise SignOffRefused(
             _("The coherence review still has blockers. Fix them, or the lead records an override.")

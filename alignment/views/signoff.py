@@ -37,8 +37,9 @@ def signoff_context(access: WorkshopAccess) -> dict:
                 for s in report.signatures
             ],
         }
-    _data, content_hash = signoff.current_content(workshop)
-    review = coherence.review(workshop)
+    loaded = coherence.load(workshop)
+    _data, content_hash = signoff.current_content(workshop, loaded)
+    review = coherence.evaluate(loaded)
     state = signoff.state(workshop, content_hash, review)
     me = next(
         (s for s in state.signers if s["participant"].user_id == access.membership.user_id), None
