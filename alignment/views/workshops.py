@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import CharField, Count, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -56,11 +56,27 @@ def workshop_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def item_counts(workshop: Workshop) -> dict[str, int]:
+    """The number of items of every item step, in one query (a UNION of counts)."""
+    queries = [
+        step.model.objects.filter(workshop=workshop)
+        .order_by()
+        .values("workshop")
+        .annotate(step=Value(step.slug, output_field=CharField()), n=Count("pk"))
+        .values_list("step", "n")
+        for step in steps.item_steps()
+    ]
+    if not queries:
+        return {}
+    return dict(queries[0].union(*queries[1:], all=True))
+
+
 def agenda(workshop: Workshop, current=None) -> list[dict]:
-    """Every step with its number of items (one query per item step, never per item)."""
+    """Every step with its number of items, counted in one query."""
+    counts = item_counts(workshop)
     rows = []
     for step in steps.all_steps():
-        count = step.model.objects.filter(workshop=workshop).count() if step.has_items else None
+        count = counts.get(step.slug, 0) if step.has_items else None
         done = bool(count) if step.has_items else bool(step.is_done and step.is_done(workshop))
         rows.append(
             {
