@@ -119,7 +119,6 @@ FLAVOR = register(
         perspective=_("Starting point"),
         view=_flavor_view,
         is_done=lambda workshop: bool(workshop.flavor_answers),
-        votable=False,
         guidance=(
             _("Answer for how things work today, not how you would like them to work."),
             _("Where the team disagrees, note it: that is part of the alignment."),
@@ -361,7 +360,6 @@ REVIEW = register(
         live_partial="alignment/step_review.html#review",
         is_done=lambda workshop: workshop.status in ("review", "signing", "signed"),
         live_context=_review_context,
-        votable=False,
         guidance=(
             _("Fix blockers first: sign-off needs none of them."),
             _("The score is the share of rules met; it updates as the team fixes gaps."),
@@ -395,7 +393,6 @@ SIGNOFF = register(
         is_done=lambda workshop: workshop.status == "signed",
         live_partial="alignment/step_signoff.html#signoff",
         live_context=_signoff_context,
-        votable=False,
         guidance=(
             _("A change to the content after a signature voids the signatures given so far."),
         ),

@@ -50,7 +50,6 @@ class Step:
     # Called in the saving transaction: (workshop, item, form, by, before) -> None,
     # where `before` is the item as it was (None when added).
     after_save: Callable | None = None
-    votable: bool = True
     number: int = 0
 
     @property

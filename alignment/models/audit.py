@@ -36,11 +36,6 @@ ACTIONS = {
 }
 
 
-class AuditEntryQuerySet(models.QuerySet):
-    def for_organization(self, organization) -> AuditEntryQuerySet:
-        return self.filter(organization=organization).select_related("actor")
-
-
 class AuditEntry(models.Model):
     """One recorded action. Written by services, never edited afterwards."""
 
@@ -61,8 +56,6 @@ class AuditEntry(models.Model):
     target = models.CharField(_("what"), max_length=200, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-
-    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

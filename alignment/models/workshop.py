@@ -48,9 +48,6 @@ class WorkshopQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organization__memberships__user=user)
 
-    def open(self) -> WorkshopQuerySet:
-        return self.exclude(status=Status.SIGNED)
-
 
 class Workshop(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
