@@ -135,8 +135,6 @@ def load(workshop) -> WorkshopData:
                 "objectives",
                 "initiatives",
                 "kpis",
-                "mots",
-                "agreements",
             ),
         ),
         kpis=items(Kpi, "catalogue", prefetch=("bets",)),
@@ -284,9 +282,10 @@ def alternatives_answer_need(w: WorkshopData) -> list[Finding]:
 
 
 def personas_have_bet(w: WorkshopData) -> list[Finding]:
+    with_bet = {p.pk for b in w.bets for p in b.personas.all()}
     return _each(
         w.personas,
-        lambda p: not any(p in b.personas.all() for b in w.bets),
+        lambda p: p.pk not in with_bet,
         "personas_have_bet",
         WARNING,
         "bets",

@@ -155,6 +155,27 @@ def test_the_review_page_shows_score_findings_and_matrix(as_observer, coherent):
     assert '<table class="table matrix">' in page and "<svg" in page
 
 
+def test_the_matrix_marks_each_cell_in_the_table_and_the_figure(as_observer, coherent):
+    Kpi.objects.create(workshop=coherent, title="Orphan <b>KPI</b>", baseline=1, target=2)
+    columns = 3 + HandshakeAgreement.objects.filter(workshop=coherent).count()
+    page = as_observer.get(f"/w/{coherent.pk}/s/review/").content.decode()
+    assert '<th scope="row">B1. Make the bundle the default</th>' in page
+    assert (
+        '<th scope="col" class="matrix__col matrix__col--kpi">'
+        '<span class="matrix__kind">KPI</span> Orphan &lt;b&gt;KPI&lt;/b&gt;</th>'
+    ) in page
+    assert page.count('<td class="matrix__cell">') == columns
+    assert page.count(
+        '<span aria-hidden="true">●</span><span class="visually-hidden">traced</span>'
+    ) == (columns - 1)
+    assert page.count('<span class="visually-hidden">not traced</span>') == 1
+    assert page.count("<circle ") == columns
+    assert page.count(' is-on"') == columns - 1
+    assert (
+        '<circle cx="61" cy="39" r="3" class="matrix-figure__dot matrix-figure__dot--kpi">' in page
+    )
+
+
 def test_outsiders_get_404_on_the_review(as_outsider, coherent):
     assert as_outsider.get(f"/w/{coherent.pk}/s/review/").status_code == 404
 
