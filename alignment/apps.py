@@ -9,5 +9,7 @@ class AlignmentConfig(AppConfig):
     verbose_name = _("Alignment workshops")
 
     def ready(self) -> None:
-        # Registers the agenda steps, in order.
-        from alignment import agenda  # noqa: F401
+        # Registers the agenda steps, in order; keeps the caches honest.
+        from alignment import agenda, signals  # noqa: F401
+
+        signals.connect()

@@ -1,47 +1,77 @@
-"""Live sync and presence, kept off the database.
+"""Live sync and presence: the path every open page takes every two seconds.
 
-Presence ("who is here") lives in the cache: each poll refreshes one key per
-person, and a person counts as present while their key lives. The poll answers
-304 when neither the workshop's revision nor the set of people present changed.
+The poll answers 304 when neither the workshop's revision nor the set of people
+here changed. That answer costs one cache read: the workshop's state (revision,
+current step, who may see it) and the room, together.
+
+Presence ("who is here") is one cache entry per workshop: user id -> (step, last
+seen). A poll rewrites it only when its own entry is missing, names another step,
+or is a third of the way to expiry, so most polls only read it. Two people
+rewriting the room at the same instant can drop one refresh; that person's next
+poll, two seconds later, puts it back long before the entry expires.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.core.cache import cache
 
+from alignment import steps
+from alignment.models import Membership, Participant, Workshop
+
 PRESENCE_SECONDS = 12
+REFRESH_SECONDS = 4
+ROOM_SECONDS = 3600
 
 
-def _participants_key(workshop_id) -> str:
-    return f"ws:{workshop_id}:people"
+def _room_key(workshop_id) -> str:
+    return f"ws:{workshop_id}:room"
 
 
-def _presence_key(workshop_id, user_id) -> str:
-    return f"ws:{workshop_id}:here:{user_id}"
+def touch(workshop_id, user_id: int, step_slug: str) -> dict:
+    """Mark a person here, on a step ("" for the overview); return who is here
+    now, as user id -> step."""
+    room = cache.get(_room_key(workshop_id)) or {}
+    return _touch(workshop_id, room, user_id, step_slug, time.time())
 
 
-def remember_people(workshop_id, people: dict[int, str]) -> None:
-    """Cache who may appear as present (user id -> display name)."""
-    cache.set(_participants_key(workshop_id), people, 3600)
+def _touch(workshop_id, room: dict, user_id: int, step_slug: str, now: float) -> dict:
+    mine = room.get(user_id)
+    if mine is None or mine[0] != step_slug or now - mine[1] > REFRESH_SECONDS:
+        room = {uid: seen for uid, seen in room.items() if now - seen[1] < PRESENCE_SECONDS}
+        room[user_id] = (step_slug, now)
+        cache.set(_room_key(workshop_id), room, ROOM_SECONDS)
+    return {uid: step for uid, (step, seen) in room.items() if now - seen < PRESENCE_SECONDS}
 
 
-def mark_present(workshop_id, user_id, step_slug: str) -> None:
-    cache.set(_presence_key(workshop_id, user_id), step_slug, PRESENCE_SECONDS)
+def present(workshop_id) -> dict:
+    """Who is here now: user id -> the step they are on."""
+    now = time.time()
+    room = cache.get(_room_key(workshop_id)) or {}
+    return {uid: step for uid, (step, seen) in room.items() if now - seen < PRESENCE_SECONDS}
 
 
-def present(workshop_id) -> dict[int, str] | None:
-    """Who is here now: user id -> the step they are on. None if unknown (cold cache)."""
-    people = cache.get(_participants_key(workshop_id))
-    if people is None:
-        return None
-    keys = {_presence_key(workshop_id, uid): uid for uid in people}
-    found = cache.get_many(list(keys))
-    return {keys[key]: step for key, step in found.items()}
+def people(workshop_id) -> list[Participant]:
+    """The workshop's participants, in the order "who is here" lists them."""
+    return list(
+        Participant.objects.filter(workshop_id=workshop_id)
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
 
 
-def fingerprint(here: dict[int, str] | None) -> str:
+def presence(participants: list[Participant], here: dict) -> list[dict]:
+    """Every participant, and whether (and on which step) they are here now."""
+    by_slug = {s.slug: s for s in steps.all_steps()}
+    return [
+        {"participant": p, "here": p.user_id in here, "step": by_slug.get(here.get(p.user_id))}
+        for p in participants
+    ]
+
+
+def fingerprint(here: dict) -> str:
     """A short token that changes when someone arrives, leaves or changes step."""
     if not here:
         return "0"
@@ -49,7 +79,7 @@ def fingerprint(here: dict[int, str] | None) -> str:
     return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
 
 
-def token(revision: int, here: dict[int, str] | None) -> str:
+def token(revision: int, here: dict) -> str:
     return f"{revision}.{fingerprint(here)}"
 
 
@@ -59,3 +89,49 @@ def parse_token(value: str) -> tuple[int | None, str]:
         return int(revision), print_
     except ValueError:
         return None, ""
+
+
+STATE_SECONDS = 5
+
+
+def _state_key(workshop_id) -> str:
+    return f"ws:{workshop_id}:state"
+
+
+def check(workshop_id, user_id: int, step_slug: str) -> tuple[int, str, dict] | None:
+    """The poll's one cache read: (revision, current step, who is here) of a
+    workshop this person may see, marking them here; None if they may not.
+
+    The workshop's state is cached for a few seconds and dropped as soon as a
+    change commits (`forget`); a miss reads it from the database."""
+    now = time.time()
+    found = cache.get_many([_state_key(workshop_id), _room_key(workshop_id)])
+    state = found.get(_state_key(workshop_id))
+    if state is None:
+        state = _load_state(workshop_id)
+        if state is None:
+            return None
+        cache.add(_state_key(workshop_id), state, STATE_SECONDS)
+    revision, current_step, members = state
+    if user_id not in members:
+        return None
+    here = _touch(workshop_id, found.get(_room_key(workshop_id)) or {}, user_id, step_slug, now)
+    return revision, current_step, here
+
+
+def forget(workshop_id) -> None:
+    """Drop the cached state of a workshop (its revision, step or members changed)."""
+    cache.delete(_state_key(workshop_id))
+
+
+def _load_state(workshop_id) -> tuple[int, str, frozenset[int]] | None:
+    row = (
+        Workshop.objects.filter(pk=workshop_id)
+        .values_list("revision", "current_step", "organization_id")
+        .first()
+    )
+    if row is None:
+        return None
+    revision, current_step, organization_id = row
+    members = Membership.objects.filter(organization_id=organization_id)
+    return revision, current_step, frozenset(members.values_list("user_id", flat=True))

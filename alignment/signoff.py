@@ -27,6 +27,7 @@ from alignment.models import (
     Workshop,
     WorkshopRole,
 )
+from alignment.signals import workshop_changed
 
 logger = logging.getLogger(__name__)
 
@@ -242,6 +243,7 @@ def render_pdf_for(report: Report) -> None:
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.RENDERING, attempts=report.attempts + 1
     )
+    workshop_changed(report.workshop_id)
     # fontTools stamps font subsets with the current time unless SOURCE_DATE_EPOCH
     # is set; pinning it to the report's creation makes a re-render byte-identical,
     # so the PDF's SHA-256 stays the same however often the task runs.
@@ -268,3 +270,4 @@ def render_pdf_for(report: Report) -> None:
         error="",
         rendered_at=timezone.now(),
     )
+    workshop_changed(report.workshop_id)

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from alignment.models import Report, ReportStatus
+from alignment.signals import workshop_changed
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def render_report(self, report_id: str) -> str:
         Report.objects.filter(pk=report_id).update(
             status=ReportStatus.FAILED, error=str(error)[:2000]
         )
+        workshop_changed(report.workshop_id)
         logger.exception("render_report: report %s failed", report_id)
         raise
     return "ready"

@@ -49,6 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "BENCH_LOAD=1 does the same",
     )
     parser.add_argument("--rounds", type=int, default=50, help="requests per timed page")
+    parser.add_argument(
+        "--rendered-rounds", type=int, default=5, help="requests per page rendered afresh"
+    )
     parser.add_argument("--poll-rounds", type=int, default=500, help="timed polls")
     parser.add_argument("--pdf-runs", type=int, default=5, help="report renders, each way")
     parser.add_argument("--sign-runs", type=int, default=5, help="last signatures timed")
@@ -89,6 +92,8 @@ def run_phase(
         str(out),
         "--rounds",
         str(args.rounds),
+        "--rendered-rounds",
+        str(args.rendered_rounds),
         "--poll-rounds",
         str(args.poll_rounds),
         "--pdf-runs",

@@ -21,6 +21,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=50, help="requests per timed page")
+    parser.add_argument("--rendered-rounds", type=int, default=5)
     parser.add_argument("--poll-rounds", type=int, default=500, help="timed polls")
     parser.add_argument(
         "--report", action="store_true", help="also time the report PDF and the sign request"

@@ -159,6 +159,19 @@ def server_time_budget(phases: dict[int, dict[str, Any]]) -> Budget:
                     f"{name} at scale {scale}: {ms(page['median_ms'])} = "
                     f"{times(page['ratio'])} (budget {limit:g}x)",
                 )
+        rendered = measured.get("rendered")
+        if rendered:
+            slowest, page = max(rendered["pages"].items(), key=lambda item: item[1]["median_ms"])
+            rows.append(
+                Row(
+                    f"(info) rendered afresh after a change · scale {scale}",
+                    f"slowest {slowest}: {ms(page['median_ms'])} = "
+                    f"{times(page['median_ms'] / baseline)}",
+                    f"bare view {ms(baseline)}",
+                    "-",
+                    None,
+                )
+            )
         simplest = measured.get("simplest_page")
         if simplest:
             rows.append(

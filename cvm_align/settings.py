@@ -143,6 +143,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Last: while a page is rendered for the page cache, it replaces
+                # the CSRF token with a slot mark.
+                "alignment.context_processors.page_slots",
             ],
         },
     },

@@ -7,6 +7,7 @@ which model, form and templates a step uses.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
@@ -22,15 +23,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from alignment import live, services, steps
+from alignment import live, pagecache, services, steps
 from alignment.access import WorkshopAccess, get_workshop_for_user, require
 from alignment.forms import BudgetForm, CommentForm, CountdownForm
-from alignment.models import Change, Dot, DotVote, Workshop
-from alignment.views.workshops import agenda, people, presence
+from alignment.models import Change, Dot, DotVote
+from alignment.views.workshops import agenda
 
 
 def _step_url(workshop, step) -> str:
@@ -108,8 +108,7 @@ def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
 
 def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=None) -> dict:
     workshop = access.workshop
-    participants = people(workshop)
-    live.mark_present(workshop.pk, request.user.pk, step.slug)
+    here = live.touch(workshop.pk, request.user.pk, step.slug)
     previous, following = steps.neighbours(step)
     context = {
         "access": access,
@@ -119,7 +118,7 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
         "previous": previous,
         "following": following,
         "agenda": agenda(workshop, step),
-        "presence": presence(workshop, participants),
+        "presence": live.presence(live.people(workshop.pk), here),
         "current": steps.get_step(workshop.current_step) if workshop.current_step else None,
         "countdown_form": CountdownForm(),
         "budget_form": BudgetForm(),
@@ -131,20 +130,26 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
         context["form"] = form or step.form_class(
             workshop=workshop, prefix="new", lead=access.is_lead
         )
-    context["live_token"] = live.token(workshop.revision, live.present(workshop.pk))
+    context["live_token"] = live.token(workshop.revision, here)
     return context
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_page(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
-    access = get_workshop_for_user(request.user, workshop_id)
     step = steps.get_step(slug)
     if step.view is not None:
-        return step.view(request, access, step)
+        return pagecache.serve(
+            request, workshop_id, step.slug, partial(step.view, request, step=step)
+        )
     if request.method == "POST":
+        get_workshop_for_user(request.user, workshop_id)  # outsiders: 404, as everywhere
         return HttpResponse(status=405)
-    return render(request, "alignment/step.html", step_context(request, access, step))
+
+    def build(access: WorkshopAccess) -> HttpResponse:
+        return render(request, "alignment/step.html", step_context(request, access, step))
+
+    return pagecache.serve(request, workshop_id, step.slug, build)
 
 
 def _items_response(request, access, step, *, status=200, extra=None) -> HttpResponse:
@@ -466,8 +471,11 @@ def dot(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
 
 # Live sync -----------------------------------------------------------------------------
 
+# What @never_cache says, without the dates it computes on every call: the poll's
+# answers (304 or swaps) are for this moment only.
+NO_STORE = "no-store, no-cache, must-revalidate, max-age=0"
 
-@never_cache
+
 @require_GET
 def poll(request: HttpRequest, workshop_id) -> HttpResponse:
     """Answer 304 from one lookup when nothing changed; otherwise swap only what did.
@@ -476,26 +484,23 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
     render, write to the database or load more than the revision.
     """
     # The user id straight from the (cached) session: loading the user row would
-    # double the cost of the unchanged path. The membership join below is the
-    # access check; anything beyond "nothing changed" loads the user properly.
+    # double the cost of the unchanged path. The organisation's members, cached
+    # with the revision, are the access check; anything beyond "nothing changed"
+    # loads the user and checks access properly.
     user_id = request.session.get(SESSION_KEY)
     if user_id is None:
         return HttpResponse(status=401)
-    row = (
-        Workshop.objects.filter(pk=workshop_id, organization__memberships__user_id=user_id)
-        .values_list("revision", "current_step")
-        .first()
-    )
-    if row is None:
-        raise Http404
-    revision, current_step = row
     slug = request.GET.get("step", "")
-    live.mark_present(workshop_id, int(user_id), slug)
-    here = live.present(workshop_id)
+    found = live.check(workshop_id, int(user_id), slug)
+    if found is None:
+        raise Http404
+    revision, current_step, here = found
     token = live.token(revision, here)
     client_token = request.GET.get("v", "")
     if client_token == token:
-        return HttpResponseNotModified()
+        unchanged = HttpResponseNotModified()
+        unchanged.headers["Cache-Control"] = NO_STORE
+        return unchanged
 
     client_revision, client_print = live.parse_token(client_token)
     if not request.user.is_authenticated:
@@ -539,7 +544,7 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
         "swap_items": step is not None and step.has_items and step.slug in touched_steps,
     }
     if context["swap_presence"]:
-        context["presence"] = presence(access.workshop, people(access.workshop))
+        context["presence"] = live.presence(live.people(access.workshop.pk), here)
     if context["swap_agenda"]:
         context["agenda"] = agenda(access.workshop, step)
         context["current"] = steps.get_step(current_step) if current_step else None
@@ -555,7 +560,9 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
         context["swap_items"] = True
         editing = set(request.GET.getlist("editing"))
         context.update(items_context(access, step, request.user, editing=editing))
-    return render(request, "alignment/_live.html", context)
+    response = render(request, "alignment/_live.html", context)
+    response.headers["Cache-Control"] = NO_STORE
+    return response
 
 
 @login_required

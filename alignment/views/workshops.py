@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import CharField, Count, Value
@@ -10,10 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alignment import live, services, steps
-from alignment.access import get_membership_or_404, get_workshop_for_user, require
+from alignment import live, pagecache, services, steps
+from alignment.access import (
+    WorkshopAccess,
+    get_membership_or_404,
+    get_workshop_for_user,
+    require,
+)
 from alignment.forms import WorkshopForm
-from alignment.models import AuditEntry, Participant, Report, Status, Workshop
+from alignment.models import AuditEntry, Report, Status, Workshop
 
 
 @login_required
@@ -90,31 +97,14 @@ def agenda(workshop: Workshop, current=None) -> list[dict]:
     return rows
 
 
-def people(workshop: Workshop) -> list[Participant]:
-    participants = list(
-        Participant.objects.filter(workshop=workshop)
-        .select_related("user")
-        .order_by("role", "user__display_name")
-    )
-    live.remember_people(workshop.pk, {p.user_id: str(p.user) for p in participants})
-    return participants
-
-
-def presence(workshop: Workshop, participants: list[Participant]) -> list[dict]:
-    here = live.present(workshop.pk) or {}
-    by_slug = {s.slug: s for s in steps.all_steps()}
-    return [
-        {"participant": p, "here": p.user_id in here, "step": by_slug.get(here.get(p.user_id))}
-        for p in participants
-    ]
-
-
 @login_required
 def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
-    access = get_workshop_for_user(request.user, workshop_id)
+    return pagecache.serve(request, workshop_id, "", partial(_overview, request))
+
+
+def _overview(request: HttpRequest, access: WorkshopAccess) -> HttpResponse:
     workshop = access.workshop
-    participants = people(workshop)
-    live.mark_present(workshop.pk, request.user.pk, "")
+    here = live.touch(workshop.pk, request.user.pk, "")
     rows = agenda(workshop)
     item_rows = [r for r in rows if r["count"] is not None or r["step"].is_done]
     return render(
@@ -127,12 +117,12 @@ def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
             "agenda": rows,
             "done_steps": sum(1 for r in item_rows if r["done"]),
             "item_step_count": len(item_rows),
-            "presence": presence(workshop, participants),
+            "presence": live.presence(live.people(workshop.pk), here),
             "transitions": [Status(s) for s in sorted(services.TRANSITIONS[workshop.status])],
             "current": steps.get_step(workshop.current_step)
             if workshop.current_step
             else steps.first_step(),
-            "live_token": live.token(workshop.revision, live.present(workshop.pk)),
+            "live_token": live.token(workshop.revision, here),
             "flavor_result": workshop.flavor_result,
             "report": Report.objects.filter(workshop=workshop).first(),
         },

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from alignment import demo, live, services, steps
 from alignment.forms import PersonaForm
+from alignment.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -87,11 +89,30 @@ def test_someone_arriving_updates_who_is_here(as_leader, as_lead, workshop, lead
     assert "Lena Lead" in body and "on Personas" in body
 
 
-def test_presence_lives_in_the_cache(workshop, leader):
-    live.remember_people(workshop.pk, {leader.pk: str(leader)})
+def test_presence_lives_in_the_cache_and_runs_out(workshop, leader, monkeypatch):
     assert live.present(workshop.pk) == {}
-    live.mark_present(workshop.pk, leader.pk, "needs")
+    live.touch(workshop.pk, leader.pk, "needs")
     assert live.present(workshop.pk) == {leader.pk: "needs"}
+    later = time.time() + live.PRESENCE_SECONDS + 1
+    monkeypatch.setattr(live.time, "time", lambda: later)
+    assert live.present(workshop.pk) == {}
+
+
+def test_a_poll_keeps_its_person_here(workshop, leader, lead, monkeypatch):
+    start = time.time()
+    live.touch(workshop.pk, lead.pk, "persona")
+    for seconds in range(0, 3 * live.PRESENCE_SECONDS, 2):
+        monkeypatch.setattr(live.time, "time", lambda seconds=seconds: start + seconds)
+        here = live.touch(workshop.pk, leader.pk, "persona")
+    # The leader polled every 2 s and stayed; the lead left long ago.
+    assert here == {leader.pk: "persona"}
+
+
+def test_a_removed_member_can_no_longer_poll(as_leader, workshop, leader, organization):
+    token = token_of(as_leader.get(f"/w/{workshop.pk}/s/persona/").content.decode())
+    assert poll(as_leader, workshop, token).status_code == 304
+    Membership.objects.get(user=leader, organization=organization).delete()
+    assert poll(as_leader, workshop, token).status_code == 404
 
 
 def test_outsiders_cannot_poll(as_outsider, workshop):

@@ -1,0 +1,136 @@
+"""Whole workshop pages, rendered once per state of the workshop and served from
+the cache until it changes.
+
+A step page or the overview looks the same to one person until something in the
+workshop changes, so it is rendered once and kept under a key made of:
+
+- the page (its path) and the person looking at it, in their language;
+- the workshop's revision, which every change made in the workshop bumps;
+- two generations: the workshop's, renewed whenever a row that belongs to it is
+  saved or deleted (participants, reports, an edit in the admin: whatever does
+  not bump the revision), and the site's, renewed when people, memberships,
+  organisations or the shared reference data change (see `alignment.signals`).
+
+What differs from one request to the next is left out of the cached page as
+slots, filled for each request: the CSRF token, flash messages, who is here now
+and the live-sync token. Slots are marked with a random nonce per rendering, so
+no text a user typed can pose as one.
+
+Generations are random tokens, not counters: a generation the cache evicted
+comes back as a new token, never as an old one that would revive stale pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from alignment import live
+from alignment.access import WorkshopAccess, get_workshop_for_user
+
+SLOTS = ("csrf_token", "messages", "presence", "live_token")
+PAGE_SECONDS = 15 * 60
+SITE = "site"
+
+
+def _generation_key(scope) -> str:
+    return f"gen:{scope}"
+
+
+def changed(scope=SITE) -> None:
+    """Renew a generation: a workshop's (its id) or the whole site's."""
+    cache.set(_generation_key(scope), secrets.token_hex(4), None)
+
+
+def generations(workshop_id) -> str:
+    """The workshop's and the site's generation, as one key fragment."""
+    keys = [_generation_key(workshop_id), _generation_key(SITE)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(4), None)
+            found[key] = cache.get(key)
+    return f"{found[keys[0]]}.{found[keys[1]]}"
+
+
+def slots_for(request: HttpRequest) -> dict | None:
+    """The slot marks while a page is being rendered for the cache (templates
+    print them instead of the per-request parts), else None."""
+    return getattr(request, "_page_slots", None)
+
+
+def serve(
+    request: HttpRequest,
+    workshop_id,
+    where: str,
+    build: Callable[[WorkshopAccess], HttpResponse],
+) -> HttpResponse:
+    """A workshop page for this request, `where` being the step it shows ("" for
+    the overview): from the cache, or built by `build(access)`, the view's
+    own rendering, and kept when it answers 200.
+
+    A page served from the cache costs no query beyond the session's user: the
+    revision and who may see the workshop come from its cached live state."""
+    found = live.check(workshop_id, request.user.pk, where)
+    if found is None:
+        raise Http404
+    revision, _current_step, here = found
+    if request.method != "GET" or request.htmx:
+        return build(get_workshop_for_user(request.user, workshop_id))
+    generation = generations(workshop_id)
+    parts = cache.get(_page_key(request, workshop_id, revision, generation))
+    if parts is None:
+        access = get_workshop_for_user(request.user, workshop_id)
+        revision = access.workshop.revision
+        nonce = secrets.token_hex(8)
+        request._page_slots = {slot: f"cvmslot-{nonce}-{slot}" for slot in SLOTS}
+        try:
+            response = build(access)
+        finally:
+            del request._page_slots
+        if response.status_code != 200:
+            return response
+        html = response.content.decode(response.charset)
+        parts = tuple(re.split(f"cvmslot-{nonce}-({'|'.join(SLOTS)})", html))
+        cache.set(_page_key(request, workshop_id, revision, generation), parts, PAGE_SECONDS)
+    fill = {
+        "csrf_token": get_token(request),
+        "messages": _messages(request),
+        "presence": _presence(workshop_id, generation, here),
+        "live_token": live.token(revision, here),
+    }
+    return HttpResponse("".join(fill[part] if n % 2 else part for n, part in enumerate(parts)))
+
+
+def _page_key(request: HttpRequest, workshop_id, revision: int, generation: str) -> str:
+    path = hashlib.blake2s(request.get_full_path().encode(), digest_size=8).hexdigest()
+    return f"page:{workshop_id}:{revision}:{generation}:{request.user.pk}:{get_language()}:{path}"
+
+
+def _messages(request: HttpRequest) -> str:
+    storage = get_messages(request)
+    if not storage:
+        return ""
+    return render_to_string("base.html#messages", {"messages": storage}, request)
+
+
+def _presence(workshop_id, generation: str, here: dict) -> str:
+    """Who is here, rendered once for everyone in the workshop at this moment."""
+    key = f"presence:{workshop_id}:{generation}:{get_language()}:{live.fingerprint(here)}"
+    html = cache.get(key)
+    if html is None:
+        participants = live.people(workshop_id)
+        html = render_to_string(
+            "alignment/step.html#presence", {"presence": live.presence(participants, here)}
+        )
+        cache.set(key, html, PAGE_SECONDS)
+    return html
