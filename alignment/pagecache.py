@@ -39,6 +39,7 @@ from alignment.access import WorkshopAccess, get_workshop_for_user
 
 SLOTS = ("csrf_token", "messages", "presence", "live_token")
 PAGE_SECONDS = 15 * 60
+GENERATION_SECONDS = 7 * 24 * 3600
 SITE = "site"
 
 
@@ -48,7 +49,7 @@ def _generation_key(scope) -> str:
 
 def changed(scope=SITE) -> None:
     """Renew a generation: a workshop's (its id) or the whole site's."""
-    cache.set(_generation_key(scope), secrets.token_hex(4), None)
+    cache.set(_generation_key(scope), secrets.token_hex(4), GENERATION_SECONDS)
 
 
 def generations(workshop_id) -> str:
@@ -57,7 +58,7 @@ def generations(workshop_id) -> str:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            cache.add(key, secrets.token_hex(4), None)
+            cache.add(key, secrets.token_hex(4), GENERATION_SECONDS)
             found[key] = cache.get(key)
     return f"{found[keys[0]]}.{found[keys[1]]}"
 

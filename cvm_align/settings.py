@@ -208,8 +208,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Cache: local memory on the embedded default, Redis in production. Presence
-# ("who is here") and the live-sync revision live here.
+# Cache: local memory on the embedded default, Redis in production. Sessions,
+# presence ("who is here"), each workshop's live-sync state and the rendered
+# pages (alignment.pagecache) live here; everything in it can be rebuilt.
 
 if REDIS_URL:
     CACHES = {
@@ -220,7 +221,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the pages of a few workshops (Django's default keeps 300 entries).
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Celery: eager (in-process) unless a broker is configured.
 
