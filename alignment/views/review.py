@@ -71,27 +71,42 @@ def _matrix_table(matrix: coherence.Matrix, marks: list[list[bool]]) -> dict:
 
 
 def _matrix_figure(matrix: coherence.Matrix, marks: list[list[bool]]) -> dict:
-    """Geometry for the SVG figure: one dot per traced cell, columns grouped by kind."""
+    """Geometry for the SVG figure: a small grey dot for every cell (one pattern
+    for the whole grid) and a large coloured one per traced cell, columns grouped
+    by kind. Drawn cell by cell, a large workshop's figure would weigh a megabyte."""
     cell, left, top = 22, 28, 28
     width = left + max(len(matrix.columns), 1) * cell + 8
     height = top + max(len(matrix.bets), 1) * cell + 8
     xs = [left + c * cell + cell // 2 for c in range(len(matrix.columns))]
     ys = [top + r * cell + cell // 2 for r in range(len(matrix.bets))]
     # Only numbers and the fixed kinds go into this markup: nothing to escape.
-    dots = []
-    for row, y in zip(marks, ys, strict=True):
-        for (kind, _item), x, on in zip(matrix.columns, xs, row, strict=True):
-            radius, state = (7, " is-on") if on else (3, "")
-            dots.append(
-                f'<circle cx="{x}" cy="{y}" r="{radius}" '
-                f'class="matrix-figure__dot matrix-figure__dot--{kind}{state}"></circle>'
-            )
+    dots = [
+        f'<circle cx="{x}" cy="{y}" r="7" '
+        f'class="matrix-figure__dot matrix-figure__dot--{kind} is-on"></circle>'
+        for row, y in zip(marks, ys, strict=True)
+        for (kind, _item), x, on in zip(matrix.columns, xs, row, strict=True)
+        if on
+    ]
     headers = [
         {"x": x, "label": f"{kind[0].upper()}{c + 1}"}
         for c, (x, (kind, _item)) in enumerate(zip(xs, matrix.columns, strict=True))
     ]
     rows = [{"label_y": y + 4, "label": f"B{r + 1}"} for r, y in enumerate(ys)]
-    return {"width": width, "height": height, "dots": _join(dots), "headers": headers, "rows": rows}
+    return {
+        "width": width,
+        "height": height,
+        "grid": {
+            "x": left,
+            "y": top,
+            "cell": cell,
+            "middle": cell // 2,
+            "width": len(matrix.columns) * cell,
+            "height": len(matrix.bets) * cell,
+        },
+        "dots": _join(dots),
+        "headers": headers,
+        "rows": rows,
+    }
 
 
 def _join(markup) -> SafeString:

@@ -169,11 +169,15 @@ def test_the_matrix_marks_each_cell_in_the_table_and_the_figure(as_observer, coh
         '<span aria-hidden="true">●</span><span class="visually-hidden">traced</span>'
     ) == (columns - 1)
     assert page.count('<span class="visually-hidden">not traced</span>') == 1
-    assert page.count("<circle ") == columns
-    assert page.count(' is-on"') == columns - 1
+    # The figure: a grey dot in every cell (a pattern over the grid), a large
+    # coloured one on each traced cell; the untraced KPI (column 2) has none.
     assert (
-        '<circle cx="61" cy="39" r="3" class="matrix-figure__dot matrix-figure__dot--kpi">' in page
+        '<rect x="28" y="28" width="{}" height="22" fill="url(#matrix-grid)">'.format(columns * 22)
+        in page
     )
+    assert page.count(' is-on"') == columns - 1
+    assert '<circle cx="39" cy="39" r="7" class="matrix-figure__dot matrix-figure__dot--kpi' in page
+    assert '<circle cx="61" cy="39"' not in page
 
 
 def test_outsiders_get_404_on_the_review(as_outsider, coherent):
