@@ -172,8 +172,7 @@ def test_the_matrix_marks_each_cell_in_the_table_and_the_figure(as_observer, coh
     # The figure: a grey dot in every cell (a pattern over the grid), a large
     # coloured one on each traced cell; the untraced KPI (column 2) has none.
     assert (
-        '<rect x="28" y="28" width="{}" height="22" fill="url(#matrix-grid)">'.format(columns * 22)
-        in page
+        f'<rect x="28" y="28" width="{columns * 22}" height="22" fill="url(#matrix-grid)">' in page
     )
     assert page.count(' is-on"') == columns - 1
     assert '<circle cx="39" cy="39" r="7" class="matrix-figure__dot matrix-figure__dot--kpi' in page
