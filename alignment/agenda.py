@@ -342,9 +342,9 @@ def _review_view(request, access, step):
 
 
 def _review_context(access):
-    from alignment.views.review import review_context
+    from alignment.views.review import review_html
 
-    return review_context(access)
+    return {"review_html": review_html(access, oob=True)}
 
 
 REVIEW = register(
@@ -357,7 +357,7 @@ REVIEW = register(
         ),
         perspective=_("Review"),
         view=_review_view,
-        live_partial="alignment/step_review.html#review",
+        live_partial="alignment/step_review.html#review_live",
         is_done=lambda workshop: workshop.status in ("review", "signing", "signed"),
         live_context=_review_context,
         guidance=(

@@ -63,6 +63,21 @@ def generations(workshop_id) -> str:
     return f"{found[keys[0]]}.{found[keys[1]]}"
 
 
+def shared(workshop, name: str, compute: Callable[[], object]):
+    """What `compute` returns for this state of the workshop, in this language:
+    computed by the first person who needs it, shared with everyone after them
+    (a review, a rendered fragment that holds nothing personal)."""
+    key = (
+        f"shared:{workshop.pk}:{workshop.revision}:{generations(workshop.pk)}:"
+        f"{get_language()}:{name}"
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PAGE_SECONDS)
+    return value
+
+
 def slots_for(request: HttpRequest) -> dict | None:
     """The slot marks while a page is being rendered for the cache (templates
     print them instead of the per-request parts), else None."""

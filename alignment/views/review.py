@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alignment import coherence, steps
+from alignment import coherence, pagecache, steps
 from alignment.access import WorkshopAccess
 from alignment.views.steps import step_context
 
@@ -114,7 +115,18 @@ def _join(markup) -> SafeString:
     return mark_safe("".join(markup))
 
 
+def review_html(access: WorkshopAccess, *, oob: bool = False) -> SafeString:
+    """The review (score, findings, matrix): the same for everyone who looks at
+    this state of the workshop, so rendered once and shared."""
+
+    def render_review() -> SafeString:
+        context = {"workshop": access.workshop, "oob": oob, **review_context(access)}
+        return mark_safe(render_to_string("alignment/step_review.html#review", context))
+
+    return pagecache.shared(access.workshop, f"review-html-{oob}", render_review)
+
+
 def review_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpResponse:
     context = step_context(request, access, step)
-    context.update(review_context(access))
+    context["review_html"] = review_html(access)
     return render(request, "alignment/step_review.html", context)

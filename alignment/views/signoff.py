@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alignment import coherence, services, signoff, snapshot, transfer
+from alignment import coherence, pagecache, services, signoff, snapshot, transfer
 from alignment.access import WorkshopAccess, get_membership_or_404, get_workshop_for_user, require
 from alignment.forms import ImportForm, OverrideForm, VerifyForm
 from alignment.models import Report, ReportStatus, Status
@@ -37,9 +37,14 @@ def signoff_context(access: WorkshopAccess) -> dict:
                 for s in report.signatures
             ],
         }
-    loaded = coherence.load(workshop)
-    _data, content_hash = signoff.current_content(workshop, loaded)
-    review = coherence.evaluate(loaded)
+
+    def content() -> tuple[str, coherence.Review]:
+        loaded = coherence.load(workshop)
+        _data, content_hash = signoff.current_content(workshop, loaded)
+        return content_hash, coherence.evaluate(loaded)
+
+    # The same for every leader looking at this state of the workshop: computed once.
+    content_hash, review = pagecache.shared(workshop, "signoff-content", content)
     state = signoff.state(workshop, content_hash, review)
     me = next(
         (s for s in state.signers if s["participant"].user_id == access.membership.user_id), None
