@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 
 from alignment import steps
@@ -98,24 +99,32 @@ def _state_key(workshop_id) -> str:
     return f"ws:{workshop_id}:state"
 
 
-def check(workshop_id, user_id: int, step_slug: str) -> tuple[int, str, dict] | None:
+def check(workshop_id, session, step_slug: str) -> tuple[int, str, dict] | None:
     """The poll's one cache read: (revision, current step, who is here) of a
-    workshop this person may see, marking them here; None if they may not.
+    workshop the session's person may see, marking them here; None if they may not.
 
     The workshop's state is cached for a few seconds and dropped as soon as a
-    change commits (`forget`); a miss reads it from the database."""
+    change commits (`forget`); a miss reads it from the database. A session kept
+    in the same cache (the cached_db engine) is read in the same round trip."""
     now = time.time()
-    found = cache.get_many([_state_key(workshop_id), _room_key(workshop_id)])
-    state = found.get(_state_key(workshop_id))
+    state_key, room_key = _state_key(workshop_id), _room_key(workshop_id)
+    session_key = getattr(session, "cache_key", None) if session.session_key else None
+    found = cache.get_many([state_key, room_key, *([session_key] if session_key else [])])
+    session_data = found.get(session_key) if session_key else None
+    user_id = (session if session_data is None else session_data).get(SESSION_KEY)
+    if user_id is None:
+        return None
+    user_id = int(user_id)
+    state = found.get(state_key)
     if state is None:
         state = _load_state(workshop_id)
         if state is None:
             return None
-        cache.add(_state_key(workshop_id), state, STATE_SECONDS)
+        cache.add(state_key, state, STATE_SECONDS)
     revision, current_step, members = state
     if user_id not in members:
         return None
-    here = _touch(workshop_id, found.get(_room_key(workshop_id)) or {}, user_id, step_slug, now)
+    here = _touch(workshop_id, found.get(room_key) or {}, user_id, step_slug, now)
     return revision, current_step, here
 
 

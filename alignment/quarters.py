@@ -220,20 +220,21 @@ def _display(item, name) -> str:
     return "" if value is None else str(value)
 
 
-def compare(before: Workshop, after: Workshop) -> Comparison:
-    """What was added, removed and changed per step between two quarters."""
+def compare(before: Workshop, after: Workshop, *, after_data=None) -> Comparison:
+    """What was added, removed and changed per step between two quarters.
+    `after_data`: the later quarter's items, when already loaded (coherence.load)."""
     from alignment import steps
+
+    def items(workshop, step):
+        return step.model.objects.filter(workshop=workshop).order_by("order", "created")
 
     results = []
     kpi_targets = []
     for step in steps.item_steps():
         model = step.model
-        old = {
-            i.lineage: i for i in model.objects.filter(workshop=before).order_by("order", "created")
-        }
-        new = {
-            i.lineage: i for i in model.objects.filter(workshop=after).order_by("order", "created")
-        }
+        old = {i.lineage: i for i in items(before, step)}
+        loaded = getattr(after_data, step.related_name) if after_data else items(after, step)
+        new = {i.lineage: i for i in loaded}
         comparison = StepComparison(step=step)
         comparison.added = [new[k] for k in new if k not in old]
         comparison.removed = [old[k] for k in old if k not in new]

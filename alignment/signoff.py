@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from alignment import coherence, snapshot
 from alignment.models import (
+    Membership,
     Participant,
     Report,
     ReportStatus,
@@ -139,7 +140,9 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     # Lock the workshop: two leaders signing at once must not both see themselves
     # as the last one, and a freeze must happen exactly once.
     workshop = (
-        Workshop.objects.select_for_update().select_related("organization").get(pk=workshop.pk)
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("organization", "facilitator", "previous")
+        .get(pk=workshop.pk)
     )
     if workshop.status == Status.SIGNED:
         raise SignOffRefused(_("This workshop is already signed."))
@@ -186,19 +189,27 @@ def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
     from alignment.services import bump, record
     from alignment.tasks import render_report
 
+    signed = list(
+        Signature.objects.filter(
+            workshop=workshop, voided_at__isnull=True, content_hash=content_hash
+        )
+        .select_related("signer")
+        .order_by("signed_at", "id")
+    )
+    titles = dict(
+        Membership.objects.filter(
+            organization_id=workshop.organization_id, user__in=[s.signer_id for s in signed]
+        ).values_list("user_id", "title")
+    )
     signatures = [
         {
             "name": str(s.signer),
             "email": s.signer.email,
             "role": str(WorkshopRole.LEADER.label),
-            "title": _title(workshop, s.signer_id),
+            "title": titles.get(s.signer_id, ""),
             "signed_at": s.signed_at.isoformat(),
         }
-        for s in Signature.objects.filter(
-            workshop=workshop, voided_at__isnull=True, content_hash=content_hash
-        )
-        .select_related("signer")
-        .order_by("signed_at", "id")
+        for s in signed
     ]
     workshop.status = Status.SIGNED
     workshop.countdown_ends_at = None
@@ -219,17 +230,6 @@ def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
     )
     transaction.on_commit(lambda: render_report.delay(str(report.pk)))
     return report
-
-
-def _title(workshop: Workshop, user_id) -> str:
-    from alignment.models import Membership
-
-    return (
-        Membership.objects.filter(organization_id=workshop.organization_id, user_id=user_id)
-        .values_list("title", flat=True)
-        .first()
-        or ""
-    )
 
 
 def render_pdf_for(report: Report) -> None:

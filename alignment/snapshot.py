@@ -103,7 +103,7 @@ def _build(workshop, data) -> dict:
 
     changes = None
     if workshop.previous_id:
-        comparison = quarters.compare(workshop.previous, workshop)
+        comparison = quarters.compare(workshop.previous, workshop, after_data=data)
         changes = {
             "previous_quarter": workshop.previous.quarter,
             "flavor": {

@@ -102,4 +102,4 @@ def test_celery_is_eager_without_a_broker_and_real_with_one():
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         REDIS_URL="redis://127.0.0.1:6379/1",
     )
-    assert real.stdout.split() == ["False", "django.core.cache.backends.redis.RedisCache"]
+    assert real.stdout.split() == ["False", "django_redis.cache.RedisCache"]
