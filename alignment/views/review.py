@@ -49,10 +49,9 @@ def _matrix_table(matrix: coherence.Matrix, marks: list[list[bool]]) -> dict:
         '<span class="visually-hidden">{}</span></td>',
         _("traced"),
     )
-    untraced = format_html(
-        '<td class="matrix__cell"><span class="visually-hidden">{}</span></td>',
-        _("not traced"),
-    )
+    # An untraced cell stays empty (screen readers say "blank" under its headers):
+    # a large workshop has ten thousand of them.
+    untraced = mark_safe("<td></td>")
     labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
     return {
         "shown": bool(matrix.bets and matrix.columns),
