@@ -7,6 +7,8 @@ from alignment.views import accounts, quarters, signoff, steps, workshops
 app_name = "alignment"
 
 urlpatterns = [
+    # First: every open page asks for it every two seconds.
+    path("w/<uuid:workshop_id>/poll", steps.poll, name="poll"),
     path("", accounts.home, name="home"),
     path("o/<slug:slug>/", workshops.organization, name="organization"),
     path("o/<slug:slug>/members/", accounts.members, name="members"),
@@ -24,7 +26,6 @@ urlpatterns = [
     path("w/<uuid:workshop_id>/export.json", signoff.export_json, name="export_json"),
     path("o/<slug:slug>/workshops/import", signoff.import_json, name="import_json"),
     path("o/<slug:slug>/verify", signoff.verify, name="verify"),
-    path("w/<uuid:workshop_id>/poll", steps.poll, name="poll"),
     path("w/<uuid:workshop_id>/follow", steps.follow, name="follow"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/", steps.step_page, name="step"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/items", steps.item_create, name="item_create"),
