@@ -25,10 +25,15 @@ from alignment.models import Membership, Participant, Workshop
 PRESENCE_SECONDS = 12
 REFRESH_SECONDS = 4
 ROOM_SECONDS = 3600
+STATE_SECONDS = 5  # at most, should a reader cache a state read just before a change
 
 
 def _room_key(workshop_id) -> str:
     return f"ws:{workshop_id}:room"
+
+
+def _state_key(workshop_id) -> str:
+    return f"ws:{workshop_id}:state"
 
 
 def touch(workshop_id, user_id: int, step_slug: str) -> dict:
@@ -90,13 +95,6 @@ def parse_token(value: str) -> tuple[int | None, str]:
         return int(revision), print_
     except ValueError:
         return None, ""
-
-
-STATE_SECONDS = 5
-
-
-def _state_key(workshop_id) -> str:
-    return f"ws:{workshop_id}:state"
 
 
 def check(workshop_id, session, step_slug: str) -> tuple[int, str, dict] | None:

@@ -3,8 +3,9 @@
 Every save or delete of a row that belongs to a workshop renews that workshop's
 page generation and drops its live-sync state; a change to people, memberships,
 organisations or the shared reference data (flavors, the handshake library, the
-KPI catalogue) renews the site's generation. Changes made with `update()`, which
-sends no signal, call `workshop_changed` themselves.
+KPI catalogue) renews the site's generation. A change made with `update()`, which
+sends no signal, either goes with a new revision (`services.bump` writes a Change
+row, which does send one) or calls `workshop_changed` itself (a report's status).
 
 Each renewal happens twice: at once, so that the same transaction (and the test
 suite, whose transactions never commit) sees it, and again when the transaction
@@ -65,7 +66,7 @@ def _workshop_of(instance):
 
 
 def _row_changed(sender, instance, **kwargs) -> None:
-    if sender._meta.app_label not in WATCHED_APPS and sender._meta.label != "alignment.User":
+    if sender._meta.app_label not in WATCHED_APPS:  # the user model is alignment's
         return
     workshop_id = _workshop_of(instance)
     if workshop_id is not None:
