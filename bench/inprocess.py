@@ -83,12 +83,14 @@ class Phase:
 
     # 1. Queries per page -------------------------------------------------------------
 
-    def count_queries(self, page: pages.Page) -> dict[str, Any]:
+    def count_queries(self, page: pages.Page, *, after_change: bool = True) -> dict[str, Any]:
+        """A page's queries, as the first request after a change in its workshop
+        makes them (not one the page cache serves: that costs the session's user
+        only); with `after_change=False`, as a request right after the same one."""
         self.get(page.url, page.headers)  # warm: caches filled as in steady use
-        # Count a page rendered afresh, as after a change in its workshop, not one
-        # the page cache serves (that costs the session's user only).
-        for ws in self.workshops:
-            signals.workshop_changed(ws.pk)
+        if after_change:
+            for ws in self.workshops:
+                signals.workshop_changed(ws.pk)
         with CaptureQueriesContext(connection) as captured:
             response = self.get(page.url, page.headers)
         return {
@@ -121,12 +123,14 @@ class Phase:
         return results
 
     def count_poll_queries(self, ws: Workshop) -> dict[str, dict[str, Any]]:
-        """The poll's queries, with a token just handed out. Should someone's
-        presence run out in between (it lasts seconds), ask again, once."""
+        """The poll's queries, with a token just handed out, as a page polling every
+        2 s makes them. Should someone's presence run out in between (it lasts
+        seconds), ask again, once."""
         counted: dict[str, dict[str, Any]] = {}
         for _attempt in range(2):
             counted = {
-                page.name: self.count_queries(page) for page in pages.poll_pages(ws, self.token(ws))
+                page.name: self.count_queries(page, after_change=False)
+                for page in pages.poll_pages(ws, self.token(ws))
             }
             if counted["poll, nothing new (304)"]["status"] == 304:
                 break
