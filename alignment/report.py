@@ -474,14 +474,15 @@ def _mot_view(mot: dict) -> dict:
 
 
 def _agreement_view(agreement: dict) -> dict:
-    quality = int(agreement.get("quality") or 0)
+    # 0-5; the report draws it with the image of that many filled squares.
+    quality = min(max(int(agreement.get("quality") or 0), 0), 5)
     return {
         **agreement,
         # An agreement is usually named after its functional area; older or
         # hand-made snapshots may carry no title of their own.
         "title": agreement.get("title") or agreement.get("area_name") or agreement.get("area", ""),
         "impact_label": _label(Impact, agreement.get("impact", "")),
-        "quality_marks": [n <= quality for n in range(1, 6)],
+        "quality_level": quality,
         "bets": agreement.get("bets") or [],
         "covers": agreement.get("covers") or [],
     }
