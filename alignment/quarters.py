@@ -232,7 +232,10 @@ def compare(before: Workshop, after: Workshop, *, after_data=None) -> Comparison
     kpi_targets = []
     for step in steps.item_steps():
         model = step.model
-        old = {i.lineage: i for i in items(before, step)}
+        # Of the earlier quarter only what is compared: the last signature
+        # builds this comparison under the workshop's lock.
+        earlier = items(before, step).only("lineage", *COMPARED_FIELDS[model])
+        old = {i.lineage: i for i in earlier}
         loaded = getattr(after_data, step.related_name) if after_data else items(after, step)
         new = {i.lineage: i for i in loaded}
         comparison = StepComparison(step=step)
