@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from celery import shared_task
@@ -42,4 +43,8 @@ def render_report(self, report_id: str) -> str:
         workshop_changed(report.workshop_id)
         logger.exception("render_report: report %s failed", report_id)
         raise
+    # The render ran with the cyclic collector paused (alignment.report): its
+    # garbage goes now, with the report already marked ready, rather than in the
+    # middle of the next task.
+    gc.collect()
     return "ready"

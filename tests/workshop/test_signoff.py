@@ -188,6 +188,22 @@ def test_the_render_task_run_twice_leaves_one_file(signing, leader, second_leade
     assert again.pdf_sha256 == first.pdf_sha256  # a re-render is byte-identical
 
 
+def test_the_worker_frees_the_renders_garbage_once_the_report_is_ready(
+    signing, leader, second_leader, sign, monkeypatch
+):
+    # The render runs with the cyclic collector paused (alignment.report); its
+    # garbage is collected after the report is saved, not during the next task.
+    sign(signing, leader)
+    report = sign(signing, second_leader)
+    collected_when: list[str] = []
+    monkeypatch.setattr(
+        "alignment.tasks.gc.collect",
+        lambda: collected_when.append(Report.objects.get(pk=report.pk).status),
+    )
+    assert render_report(str(report.pk)) == "ready"
+    assert collected_when == ["ready"]
+
+
 def test_the_pdf_shows_every_bet_every_signer_and_the_hash(signing, leader, second_leader, sign):
     sign(signing, leader)
     report = sign(signing, second_leader)
