@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -109,8 +110,6 @@ def load(workshop) -> WorkshopData:
         StrategicBet,
         StrategyStatement,
     )
-    from django.db.models import Prefetch
-
     from handshakes.models import HandshakeTemplate, Impact
 
     def links(name):
