@@ -112,30 +112,20 @@ def load(workshop) -> WorkshopData:
     )
     from handshakes.models import HandshakeTemplate, Impact
 
-    def links(name):
+    def links(model, name):
         # The rules and the snapshot only ask which rows a link reaches (their
         # pk): loading whole rows for every link was a fifth of the last
         # signature's time.
-        related = model_of[name]
+        related = model._meta.get_field(name).related_model
         return Prefetch(name, queryset=related.objects.only("pk").order_by())
 
     def items(model, *related, prefetch=()):
         return list(
             model.objects.filter(workshop=workshop)
             .select_related(*related)
-            .prefetch_related(*(links(name) for name in prefetch))
+            .prefetch_related(*(links(model, name) for name in prefetch))
             .order_by("order", "created")
         )
-
-    model_of = {
-        "personas": Persona,
-        "needs": Need,
-        "alternatives": Alternative,
-        "objectives": BusinessObjective,
-        "initiatives": MajorInitiative,
-        "kpis": Kpi,
-        "bets": StrategicBet,
-    }
 
     return WorkshopData(
         personas=items(Persona),
