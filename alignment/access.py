@@ -12,14 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from alignment.models import Membership, Participant, Workshop, WorkshopRole
-from alignment.models.accounts import Role
-
-ROLE_FROM_MEMBERSHIP = {
-    Role.ADMIN: WorkshopRole.LEAD,
-    Role.LEAD: WorkshopRole.LEAD,
-    Role.LEADER: WorkshopRole.LEADER,
-    Role.OBSERVER: WorkshopRole.OBSERVER,
-}
 
 
 def get_membership_or_404(user, organization_slug: str) -> Membership:
@@ -37,7 +29,12 @@ def require(allowed: bool) -> None:
 
 @dataclass
 class WorkshopAccess:
-    """A workshop as one person may use it."""
+    """A workshop as one person may use it.
+
+    Rights come from the membership, read fresh on every request: there is no
+    per-workshop copy of a role that a change on People and roles could miss.
+    `participant` holds only the person's own settings (following the facilitator).
+    """
 
     workshop: Workshop
     membership: Membership
@@ -45,9 +42,11 @@ class WorkshopAccess:
 
     @property
     def role(self) -> str:
-        if self.participant is not None:
-            return self.participant.role
-        return ROLE_FROM_MEMBERSHIP[self.membership.role]
+        return self.membership.workshop_role
+
+    @property
+    def follows_facilitator(self) -> bool:
+        return self.participant is None or self.participant.follows_facilitator
 
     @property
     def is_lead(self) -> bool:

@@ -260,7 +260,7 @@ class ReadOnlyMixin:
 class ParticipantInline(ReadOnlyMixin, admin.TabularInline):
     model = Participant
     extra = 0
-    fields = ["user", "role", "follows_facilitator"]
+    fields = ["user", "follows_facilitator"]
     readonly_fields = fields
 
 

@@ -20,7 +20,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 
 from alignment import steps
-from alignment.models import Membership, Participant, Workshop
+from alignment.models import Membership, Workshop, WorkshopRole
 
 PRESENCE_SECONDS = 12
 REFRESH_SECONDS = 4
@@ -59,21 +59,30 @@ def present(workshop_id) -> dict:
     return {uid: step for uid, (step, seen) in room.items() if now - seen < PRESENCE_SECONDS}
 
 
-def people(workshop_id) -> list[Participant]:
-    """The workshop's participants, in the order "who is here" lists them."""
-    return list(
-        Participant.objects.filter(workshop_id=workshop_id)
-        .select_related("user")
-        .order_by("role", "user__display_name")
+ROLE_ORDER = {WorkshopRole.LEAD: 0, WorkshopRole.LEADER: 1, WorkshopRole.OBSERVER: 2}
+
+
+def people(workshop_id) -> list[Membership]:
+    """Everyone who may open the workshop (the organisation's members), in the
+    order "who is here" lists them: leads, leaders, observers."""
+    members = Membership.objects.filter(organization__workshops=workshop_id).select_related("user")
+    return sorted(
+        members, key=lambda m: (ROLE_ORDER[m.workshop_role], m.user.display_name, m.user_id)
     )
 
 
-def presence(participants: list[Participant], here: dict) -> list[dict]:
-    """Every participant, and whether (and on which step) they are here now."""
+def presence(members: list[Membership], here: dict) -> list[dict]:
+    """Every member, their role in the workshop, and whether (and on which step)
+    they are here now."""
     by_slug = {s.slug: s for s in steps.all_steps()}
     return [
-        {"participant": p, "here": p.user_id in here, "step": by_slug.get(here.get(p.user_id))}
-        for p in participants
+        {
+            "member": m,
+            "role": WorkshopRole(m.workshop_role).label,
+            "here": m.user_id in here,
+            "step": by_slug.get(here.get(m.user_id)),
+        }
+        for m in members
     ]
 
 

@@ -82,10 +82,7 @@ def start_next_quarter(workshop: Workshop, *, by, quarter: str | None = None) ->
         flavor_answers=dict(workshop.flavor_answers),
         previous=workshop,
     )
-    Participant.objects.bulk_create(
-        Participant(workshop=clone, user_id=p.user_id, role=p.role)
-        for p in workshop.participants.all()
-    )
+    Participant.objects.seat_members(clone)
     copies: dict[type, dict] = {}
     for model, parents in CLONED:
         mapping = {}

@@ -12,8 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from alignment import steps
-from alignment.access import ROLE_FROM_MEMBERSHIP
+from alignment import signoff, steps
 from alignment.models import (
     AgreementEvent,
     AuditEntry,
@@ -50,19 +49,75 @@ def record(
     )
 
 
+def _refuse_unless_others_manage(membership: Membership, *, by, leaving_admin: bool) -> None:
+    """An admin never changes their own standing, and an organisation always keeps
+    one admin who can manage its people."""
+    if membership.user_id == getattr(by, "pk", None):
+        raise ServiceError(
+            _("You cannot change your own role or remove yourself; ask another organisation admin.")
+        )
+    if (
+        leaving_admin
+        and membership.role == Role.ADMIN
+        and not Membership.objects.filter(
+            organization_id=membership.organization_id, role=Role.ADMIN
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ServiceError(_("The organisation needs at least one organisation admin."))
+
+
+def _signing_may_be_complete(organization_id) -> None:
+    """A leader demoted or removed may have been the last one who had not signed."""
+    for workshop in Workshop.objects.filter(organization_id=organization_id, status=Status.SIGNING):
+        signoff.freeze_if_complete(workshop)
+
+
 @transaction.atomic
 def change_role(membership: Membership, role: str, *, by) -> Membership:
+    """Give a member another role. Their rights in every workshop follow from it at
+    their next request (`Membership.workshop_role`); nothing else keeps a copy."""
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("user", "organization")
+        .get(pk=membership.pk)
+    )
     old = membership.role
     if old == role:
         return membership
+    _refuse_unless_others_manage(membership, by=by, leaving_admin=role != Role.ADMIN)
     membership.role = role
     membership.save(update_fields=["role"])
     record(
         membership.organization, by, "member.role_changed", membership.user.email, old=old, new=role
     )
+    if old == Role.LEADER:
+        _signing_may_be_complete(membership.organization_id)
     return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by) -> None:
+    """Take a person out of an organisation: from their next request they reach
+    none of its workshops, reports or exports. What they wrote stays, under their
+    name; signatures in signed reports stay as signed."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("user", "organization")
+        .get(pk=membership.pk)
+    )
+    _refuse_unless_others_manage(membership, by=by, leaving_admin=True)
+    organization, user = membership.organization, membership.user
+    Participant.objects.filter(workshop__organization=organization, user=user).exclude(
+        workshop__status=Status.SIGNED
+    ).delete()
+    membership.delete()
+    record(organization, by, "member.removed", user.email, role=membership.role)
+    if membership.role == Role.LEADER:
+        _signing_may_be_complete(organization.pk)
 
 
 @transaction.atomic
@@ -175,10 +230,7 @@ def create_workshop(
         facilitator=by,
         current_step=steps.first_step().slug,
     )
-    Participant.objects.bulk_create(
-        Participant(workshop=workshop, user_id=user_id, role=ROLE_FROM_MEMBERSHIP[role])
-        for user_id, role in organization.memberships.values_list("user_id", "role")
-    )
+    Participant.objects.seat_members(workshop)
     record(organization, by, "workshop.created", workshop, workshop=workshop)
     return workshop
 
@@ -430,9 +482,10 @@ def take_back_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
 
 
 @transaction.atomic
-def set_following(participant: Participant, follows: bool) -> None:
-    participant.follows_facilitator = follows
-    participant.save(update_fields=["follows_facilitator"])
+def set_following(workshop: Workshop, user, follows: bool) -> None:
+    Participant.objects.update_or_create(
+        workshop=workshop, user=user, defaults={"follows_facilitator": follows}
+    )
 
 
 @transaction.atomic

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from alignment import coherence, snapshot
 from alignment.models import (
     Membership,
-    Participant,
     Report,
     ReportStatus,
+    Role,
     Signature,
     Status,
     Workshop,
@@ -53,18 +53,20 @@ def current_content(
     return data, snapshot.content_hash(data)
 
 
-def required_signers(workshop: Workshop) -> list[Participant]:
+def required_signers(workshop: Workshop) -> list[Membership]:
+    """The organisation's leaders as they are now: a leader demoted or removed on
+    People and roles no longer signs, and one promoted signs from then on."""
     return list(
-        Participant.objects.filter(workshop=workshop, role=WorkshopRole.LEADER)
+        Membership.objects.filter(organization_id=workshop.organization_id, role=Role.LEADER)
         .select_related("user")
-        .order_by("user__display_name")
+        .order_by("user__display_name", "user_id")
     )
 
 
 @dataclass
 class SignOffState:
     content_hash: str
-    signers: list[dict]  # {"participant", "signature" or None}
+    signers: list[dict]  # {"member", "signature" or None}
     has_blockers: bool
     overridden: bool
 
@@ -86,8 +88,7 @@ def state(workshop: Workshop, content_hash: str, review: coherence.Review) -> Si
     return SignOffState(
         content_hash=content_hash,
         signers=[
-            {"participant": p, "signature": valid.get(p.user_id)}
-            for p in required_signers(workshop)
+            {"member": m, "signature": valid.get(m.user_id)} for m in required_signers(workshop)
         ],
         has_blockers=bool(review.blockers),
         overridden=bool(workshop.override_reason),
@@ -148,10 +149,9 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
         raise SignOffRefused(_("This workshop is already signed."))
     if workshop.status != Status.SIGNING:
         raise SignOffRefused(_("Signing opens when the lead moves the workshop to signing."))
-    participant = Participant.objects.filter(
-        workshop=workshop, user=by, role=WorkshopRole.LEADER
-    ).first()
-    if participant is None:
+    if not Membership.objects.filter(
+        organization_id=workshop.organization_id, user=by, role=Role.LEADER
+    ).exists():
         raise SignOffRefused(_("Only the workshop's leaders sign."))
     # Load the workshop once: the snapshot and the review both read it.
     loaded = coherence.load(workshop)
@@ -184,6 +184,29 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     return None
 
 
+def freeze_if_complete(workshop: Workshop) -> Report | None:
+    """Freeze a workshop in signing whose leaders have all signed its content now.
+
+    Signing usually completes with the last signature; it can also complete when
+    the last leader who had not signed stops being a leader (demoted or removed),
+    which `services` calls this for. Call it inside a transaction."""
+    workshop = (
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("organization", "facilitator", "previous")
+        .get(pk=workshop.pk)
+    )
+    if workshop.status != Status.SIGNING:
+        return None
+    loaded = coherence.load(workshop)
+    data, current_hash = current_content(workshop, loaded)
+    review = coherence.evaluate(loaded)
+    if review.blockers and not workshop.override_reason:
+        return None
+    if not state(workshop, current_hash, review).complete:
+        return None
+    return freeze(workshop, data, current_hash)
+
+
 def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
     """Called inside sign()'s transaction with the workshop row locked."""
     from alignment.services import bump, record
@@ -191,7 +214,11 @@ def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
 
     signed = list(
         Signature.objects.filter(
-            workshop=workshop, voided_at__isnull=True, content_hash=content_hash
+            workshop=workshop,
+            voided_at__isnull=True,
+            content_hash=content_hash,
+            signer__memberships__organization_id=workshop.organization_id,
+            signer__memberships__role=Role.LEADER,
         )
         .select_related("signer")
         .order_by("signed_at", "id")

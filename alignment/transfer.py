@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from alignment.access import ROLE_FROM_MEMBERSHIP
 from alignment.models import (
     AgreementEvent,
     Alternative,
@@ -151,10 +150,7 @@ def import_snapshot(
             override_reason=(override or {}).get("reason", "")[:500],
             override_by=by if override else None,
         )
-        Participant.objects.bulk_create(
-            Participant(workshop=workshop, user_id=user_id, role=ROLE_FROM_MEMBERSHIP[role])
-            for user_id, role in organization.memberships.values_list("user_id", "role")
-        )
+        Participant.objects.seat_members(workshop)
         made: dict[str, object] = {}
 
         def make(model, rows, order_key="key", **parents):

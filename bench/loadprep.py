@@ -32,7 +32,7 @@ def setup(participants: int, editors: int) -> dict[str, Any]:
     from django.db import transaction
 
     from alignment import services, steps
-    from alignment.models import Membership, Participant, Role, User, Workshop, WorkshopRole
+    from alignment.models import Membership, Participant, Role, User, Workshop
     from bench import tasks
 
     # The seed signs Q3: its report render is queued on the bench's own queue,
@@ -60,11 +60,7 @@ def setup(participants: int, editors: int) -> dict[str, Any]:
                 user=user,
                 role=Role.LEADER if edits else Role.OBSERVER,
             )
-            Participant.objects.create(
-                workshop=workshop,
-                user=user,
-                role=WorkshopRole.LEADER if edits else WorkshopRole.OBSERVER,
-            )
+            Participant.objects.create(workshop=workshop, user=user)
             person: dict[str, Any] = {"email": user.email}
             if edits:
                 # Each editor edits an answer of their own (leaders edit what they wrote).

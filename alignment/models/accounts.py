@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alignment.models.workshop import WorkshopRole
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -84,6 +86,16 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
+# A member's rights in every workshop of their organisation follow from their role
+# in it, and from nothing else.
+WORKSHOP_ROLE = {
+    Role.ADMIN: WorkshopRole.LEAD,
+    Role.LEAD: WorkshopRole.LEAD,
+    Role.LEADER: WorkshopRole.LEADER,
+    Role.OBSERVER: WorkshopRole.OBSERVER,
+}
+
+
 class OrganizationQuerySet(models.QuerySet):
     def for_user(self, user) -> OrganizationQuerySet:
         """The organisations a person belongs to. The only way views reach them."""
@@ -144,6 +156,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) in {self.organization}"
+
+    @property
+    def workshop_role(self) -> str:
+        """What this member is in every workshop of the organisation."""
+        return WORKSHOP_ROLE[self.role]
 
     @property
     def can_manage_members(self) -> bool:

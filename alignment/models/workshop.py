@@ -128,20 +128,38 @@ class Workshop(models.Model):
             return None
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def seat_members(self, workshop: Workshop) -> None:
+        """Seat every current member of the workshop's organisation."""
+        self.bulk_create(
+            [
+                Participant(workshop=workshop, user_id=user_id)
+                for user_id in workshop.organization.memberships.values_list("user_id", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+
+
 class Participant(models.Model):
-    """A person in a workshop, with their role for this workshop."""
+    """A person's own settings in one workshop.
+
+    What a person may do in a workshop is never stored here: it follows from their
+    membership of the organisation (`Membership.workshop_role`), so a role changed
+    or a member removed on People and roles takes effect on their next request.
+    """
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
     )
-    role = models.CharField(_("role in this workshop"), max_length=10, choices=WorkshopRole.choices)
     follows_facilitator = models.BooleanField(_("follow the facilitator"), default=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["role", "user__display_name"]
+        ordering = ["user__display_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "user"], name="one_participation_per_person"
@@ -149,7 +167,7 @@ class Participant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()})"
+        return str(self.user)
 
 
 class WorkshopFrozen(Exception):

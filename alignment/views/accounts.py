@@ -103,23 +103,47 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 def member_role(request: HttpRequest, slug: str, member_key) -> HttpResponse:
     membership = get_membership_or_404(request.user, slug)
     require(membership.can_manage_members)
-    target = get_object_or_404(
+    target = _get_member(membership, member_key)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of the listed roles."))
+    else:
+        try:
+            target = services.change_role(target, form.cleaned_data["role"], by=request.user)
+        except services.ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": target.user, "role": target.get_role_display()},
+            )
+    return redirect("alignment:members", membership.organization.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, member_key) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    require(membership.can_manage_members)
+    target = _get_member(membership, member_key)
+    try:
+        services.remove_member(target, by=request.user)
+    except services.ServiceError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer has access to %(organization)s.")
+            % {"name": target.user, "organization": membership.organization},
+        )
+    return redirect("alignment:members", membership.organization.slug)
+
+
+def _get_member(membership: Membership, member_key) -> Membership:
+    """Another member of the same organisation, or 404."""
+    return get_object_or_404(
         Membership.objects.select_related("user", "organization"),
         organization=membership.organization,
         key=member_key,
     )
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose one of the listed roles."))
-    elif target == membership and form.cleaned_data["role"] != membership.role:
-        messages.error(
-            request, _("You cannot change your own role; ask another organisation admin.")
-        )
-    else:
-        services.change_role(target, form.cleaned_data["role"], by=request.user)
-        messages.success(
-            request,
-            _("%(name)s is now %(role)s.")
-            % {"name": target.user, "role": target.get_role_display()},
-        )
-    return redirect("alignment:members", membership.organization.slug)

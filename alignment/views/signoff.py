@@ -46,9 +46,7 @@ def signoff_context(access: WorkshopAccess) -> dict:
     # The same for every leader looking at this state of the workshop: computed once.
     content_hash, review = pagecache.shared(workshop, "signoff-content", content)
     state = signoff.state(workshop, content_hash, review)
-    me = next(
-        (s for s in state.signers if s["participant"].user_id == access.membership.user_id), None
-    )
+    me = next((s for s in state.signers if s["member"].user_id == access.membership.user_id), None)
     return {
         "report": None,
         "content_hash": content_hash,

@@ -428,12 +428,10 @@ def facilitate(request: HttpRequest, workshop_id, slug: str, action: str) -> Htt
 @require_POST
 def follow(request: HttpRequest, workshop_id) -> HttpResponse:
     access = get_workshop_for_user(request.user, workshop_id)
-    if access.participant is None:
-        raise Http404
     follows = request.POST.get("follows") == "1"
     # Resolve the step first: an unknown one is refused before anything is saved.
     step = steps.get_step(request.POST.get("step") or access.workshop.current_step)
-    services.set_following(access.participant, follows)
+    services.set_following(access.workshop, request.user, follows)
     if follows:
         messages.info(request, _("You follow the facilitator again."))
     else:
@@ -519,12 +517,10 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
             facilitation = facilitation or is_facilitation
             moved = moved or is_move
 
-    participant = access.participant
     if (
         moved
         and step is not None
-        and participant is not None
-        and participant.follows_facilitator
+        and access.follows_facilitator
         and not access.is_lead
         and current_step
         and current_step != step.slug

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from alignment import services
-from alignment.models import Status, WorkshopRole
+from alignment.models import Status
 from tests.factories import MembershipFactory, UserFactory
 from tests.workshop.builders import build_coherent
 
@@ -41,7 +41,7 @@ def broker(postgres):
 def second_leader(organization, workshop):
     user = UserFactory(email="leader2@acme.test", display_name="Lea Second")
     MembershipFactory(organization=organization, user=user, title="CFO")
-    workshop.participants.create(user=user, role=WorkshopRole.LEADER)
+    workshop.participants.create(user=user)
     return user
 
 

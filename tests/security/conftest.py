@@ -243,6 +243,7 @@ PROBES = {
         {"email": "probe@example.test", "display_name": "Probe", "role": Role.ADMIN}
     ),
     "alignment:member_role": _constant({"role": Role.ADMIN}),
+    "alignment:member_remove": _constant({}),
     "alignment:workshop_new": _constant(
         {"quarter": "2031-Q1", "title": "Probe workshop", "language": "en"}
     ),

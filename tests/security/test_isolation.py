@@ -216,6 +216,7 @@ def test_the_admin_needs_staff(victim, as_outsider, client, staff):
 PROBES_THAT_WRITE = {
     "alignment:members",
     "alignment:member_role",
+    "alignment:member_remove",
     "alignment:workshop_new",
     "alignment:workshop_status",
     "alignment:next_quarter",
@@ -233,13 +234,14 @@ PROBES_THAT_WRITE = {
     "alignment:agreement_comment",
 }
 # Run last, in this order: they reorder the items, close the vote, remove the item
-# the other probes name, or move the workshop on.
+# the other probes name, move the workshop on, or take the other members out.
 LAST = (
     "alignment:step_reorder",
     "alignment:facilitate",
     "alignment:item_delete",
     "alignment:workshop_status",
     "alignment:next_quarter",
+    "alignment:member_remove",
 )
 
 

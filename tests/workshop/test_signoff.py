@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from alignment import quarters, services, signoff, steps
 from alignment.forms import PersonaForm
-from alignment.models import Persona, Report, Signature, Status, WorkshopRole
+from alignment.models import Persona, Report, Signature, Status
 from alignment.tasks import render_report
 from tests.factories import MembershipFactory, UserFactory
 from tests.workshop.builders import build_coherent
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def second_leader(organization, workshop):
     user = UserFactory(email="leader2@acme.test", display_name="Lea Second")
     MembershipFactory(organization=organization, user=user, title="CFO")
-    workshop.participants.create(user=user, role=WorkshopRole.LEADER)
+    workshop.participants.create(user=user)
     return user
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alignment import services, steps
+from alignment.access import get_workshop_for_user
 from alignment.forms import BetForm, NeedForm, PersonaForm
 from alignment.models import (
     AuditEntry,
@@ -32,7 +33,14 @@ def add(workshop, step, data, by):
 
 
 def test_a_new_workshop_seats_every_member_with_their_role(workshop, lead, leader, observer):
-    roles = dict(Participant.objects.filter(workshop=workshop).values_list("user__email", "role"))
+    seated = set(
+        Participant.objects.filter(workshop=workshop).values_list("user__email", flat=True)
+    )
+    assert seated == {lead.email, leader.email, observer.email}
+    roles = {
+        user.email: get_workshop_for_user(user, workshop.pk).role
+        for user in (lead, leader, observer)
+    }
     assert roles == {
         lead.email: WorkshopRole.LEAD,
         leader.email: WorkshopRole.LEADER,
