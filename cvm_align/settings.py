@@ -57,6 +57,14 @@ DATABASES = {
         conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=60),
     )
 }
+if str((DATABASES["default"] or {}).get("ENGINE", "")).endswith("sqlite3"):
+    # Concurrent writers queue instead of failing with "database is locked": each
+    # transaction takes SQLite's write lock when it begins (a deferred one that read
+    # first could not wait for it later and would fail at once), and a request waits
+    # up to 20 s for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL",
     default="",
