@@ -124,11 +124,7 @@ def main(db_file: str) -> dict:
     voters = [client(e) for e in leaders]
     result["dots"] = _at_once(
         [
-            (
-                lambda c=c, pk=pk: c.post(
-                    reverse("alignment:dot", args=[live.pk, "persona", pk]), {}
-                )
-            )
+            (lambda c=c, pk=pk: c.post(reverse("alignment:dot", args=[live.pk, "persona", pk]), {}))
             for c in voters
             for pk in targets
         ]
