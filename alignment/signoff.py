@@ -135,7 +135,7 @@ def set_override(workshop: Workshop, reason: str, *, by) -> None:
 def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     """Sign the content the leader saw (`content_hash`). The last signature freezes
     the workshop and creates its report; returns the report then, else None."""
-    from alignment.services import record
+    from alignment.services import hidden_answers, record
 
     # Lock the workshop: two leaders signing at once must not both see themselves
     # as the last one, and a freeze must happen exactly once.
@@ -148,6 +148,10 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
         raise SignOffRefused(_("This workshop is already signed."))
     if workshop.status != Status.SIGNING:
         raise SignOffRefused(_("Signing opens when the lead moves the workshop to signing."))
+    if hidden := hidden_answers(workshop):
+        # The hash would cover what this leader cannot see (and, after the
+        # freeze, what could never be revealed).
+        raise SignOffRefused(hidden.message)
     participant = Participant.objects.filter(
         workshop=workshop, user=by, role=WorkshopRole.LEADER
     ).first()
