@@ -138,35 +138,34 @@ class HiddenAnswers:
     Leaders sign what they can see, so neither may stand when the workshop moves
     to signing or is signed: everything hidden must be revealed first."""
 
-    counts: dict  # step -> the number of unrevealed answers there
-    open_on: steps.Step | None
+    counts: dict[str, int]  # step slug -> the number of unrevealed answers there
+    open_on: str  # the slug of the step whose brainstorm is open, or ""
 
     def __bool__(self) -> bool:
-        return bool(self.counts) or self.open_on is not None
+        return bool(self.counts) or bool(self.open_on)
 
     @property
     def count(self) -> int:
         return sum(self.counts.values())
 
     @property
-    def steps(self) -> list[steps.Step]:
-        """The steps to reveal, in agenda order."""
-        return [s for s in steps.item_steps() if s in self.counts or s == self.open_on]
+    def to_reveal(self) -> list[steps.Step]:
+        """The steps where the lead reveals, in agenda order."""
+        return [s for s in steps.item_steps() if s.slug in self.counts or s.slug == self.open_on]
 
     @property
     def message(self) -> str:
         return _(
             "Reveal the answers of the private brainstorm on %(steps)s first: leaders "
             "sign only what everyone can see."
-        ) % {"steps": ", ".join(str(s.title) for s in self.steps)}
+        ) % {"steps": ", ".join(str(s.title) for s in self.to_reveal)}
 
 
 def hidden_answers(workshop: Workshop) -> HiddenAnswers:
     """The unrevealed answers of a workshop and its open brainstorm, in one query."""
     counts = steps.count_items(workshop, lambda items: items.filter(revealed=False))
     return HiddenAnswers(
-        counts={steps.get_step(slug): n for slug, n in counts.items() if n},
-        open_on=steps.get_step(workshop.brainstorm_step) if workshop.brainstorm_step else None,
+        counts={slug: n for slug, n in counts.items() if n}, open_on=workshop.brainstorm_step
     )
 
 
@@ -417,12 +416,11 @@ def stop_countdown(workshop: Workshop, *, by) -> None:
 
 @transaction.atomic
 def open_brainstorm(workshop: Workshop, step, *, by) -> None:
-    ensure_editable(workshop)
-    # Read under the row lock: a move to signing at the same moment must not slip in.
-    status = (
-        Workshop.objects.select_for_update().values_list("status", flat=True).get(pk=workshop.pk)
-    )
-    if status == Status.SIGNING:
+    # The status read under the row lock: a move to signing (or the last signature)
+    # at the same moment must not slip in between.
+    locked = Workshop.objects.select_for_update().only("status").get(pk=workshop.pk)
+    ensure_editable(locked)
+    if locked.status == Status.SIGNING:
         # Answers added now would be hidden from the leaders who are signing.
         raise ServiceError(
             _(

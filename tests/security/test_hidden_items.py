@@ -241,3 +241,30 @@ def test_the_next_quarter_carries_over_revealed_answers_only(brainstormed):
     for slug, hidden in room.hidden.items():
         model = steps.get_step(slug).model
         assert not model.objects.filter(workshop=clone, title=hidden.title).exists(), slug
+
+
+def test_the_lead_reorders_what_they_see_and_hidden_answers_keep_their_place(brainstormed):
+    room = brainstormed
+    persona = steps.get_step("persona").model
+    hidden = room.hidden["persona"]
+    hidden_order = persona.objects.get(pk=hidden.pk).order
+    shown = list(
+        persona.objects.filter(workshop=room.live)
+        .visible_to(room.lead)
+        .order_by("order", "created")
+        .values_list("pk", flat=True)
+    )
+    response = client_for(room.lead).post(
+        f"/w/{room.live.pk}/s/persona/reorder",
+        {"order": [str(pk) for pk in reversed(shown)]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert hidden.title not in body(response)
+    after = list(
+        persona.objects.filter(workshop=room.live, pk__in=shown)
+        .order_by("order", "created")
+        .values_list("pk", flat=True)
+    )
+    assert after == list(reversed(shown))
+    assert persona.objects.get(pk=hidden.pk).order == hidden_order
