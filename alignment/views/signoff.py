@@ -45,7 +45,7 @@ def signoff_context(access: WorkshopAccess) -> dict:
         return content_hash, coherence.evaluate(loaded), hidden.message if hidden else ""
 
     # The same for every leader looking at this state of the workshop: computed once.
-    content_hash, review, hidden = pagecache.shared(workshop, "signoff-content", content)
+    content_hash, review, hidden = pagecache.shared(workshop, "signoff-state", content)
     state = signoff.state(workshop, content_hash, review)
     me = next(
         (s for s in state.signers if s["participant"].user_id == access.membership.user_id), None

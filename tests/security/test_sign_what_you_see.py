@@ -100,6 +100,7 @@ def test_it_refuses_to_move_to_signing_while_a_brainstorm_is_open(in_review, lea
 def test_an_override_does_not_let_hidden_answers_through(in_review, lead, leader):
     signoff.set_override(in_review, "We sign despite the blockers", by=lead)
     hide_an_answer(in_review, lead, leader)
+    assert services.hidden_answers(in_review).count == 1
     with pytest.raises(services.ServiceError, match=REVEAL_FIRST):
         services.transition(in_review, Status.SIGNING, by=lead)
 
