@@ -23,8 +23,9 @@ from alignment.models import (
 from alignment.steps import Step, register
 
 
-def suggested_kpis(workshop) -> dict:
-    """The catalogue, with the KPIs the workshop's flavor suggests listed first."""
+def suggested_kpis(workshop, viewer) -> dict:
+    """The catalogue, with the KPIs the workshop's flavor suggests listed first, and
+    those already taken (among the KPIs this person sees) marked."""
     result = workshop.flavor_result
     codes: list[str] = []
     if result is not None:
@@ -32,7 +33,11 @@ def suggested_kpis(workshop) -> dict:
 
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             codes += [c for c in flavor.suggested_kpi_codes if c not in codes]
-    used = set(Kpi.objects.filter(workshop=workshop).values_list("catalogue__code", flat=True))
+    used = set(
+        Kpi.objects.filter(workshop=workshop)
+        .visible_to(viewer)
+        .values_list("catalogue__code", flat=True)
+    )
     catalogue = list(CatalogueKpi.objects.order_by("order", "name"))
     rank = {code: i for i, code in enumerate(codes)}
     catalogue.sort(key=lambda k: (k.code not in rank, rank.get(k.code, 0), k.order))
@@ -44,7 +49,7 @@ def suggested_kpis(workshop) -> dict:
     }
 
 
-def library_for(workshop) -> dict:
+def library_for(workshop, viewer) -> dict:
     """The published handshake templates: the flavor's suggestions first, then
     every HIGH-impact area, then the rest, in library order."""
     from handshakes.models import HandshakeTemplate, Impact
@@ -57,9 +62,9 @@ def library_for(workshop) -> dict:
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             suggested += [a for a in flavor.suggested_handshake_areas if a not in suggested]
     used = set(
-        HandshakeAgreement.objects.filter(workshop=workshop).values_list(
-            "template__area_id", flat=True
-        )
+        HandshakeAgreement.objects.filter(workshop=workshop)
+        .visible_to(viewer)
+        .values_list("template__area_id", flat=True)
     )
     templates = list(
         HandshakeTemplate.objects.published().select_related("area").in_library_order()
@@ -265,7 +270,7 @@ KPIS = register(
         select_related=("catalogue",),
         prefetch_related=("bets",),
         item_template="alignment/items/_kpi.html",
-        extra_context=lambda access, step: suggested_kpis(access.workshop),
+        extra_context=lambda access, step: suggested_kpis(access.workshop, access.membership.user),
         add_template="alignment/items/_kpi_add.html",
         empty_hint=_(
             "No KPIs yet. Start from the catalogue; customer lifetime value balances all the others."
@@ -315,7 +320,7 @@ COLLABORATION = register(
         items_hook=_agreements_queryset,
         item_template="alignment/items/_agreement.html",
         add_template="alignment/items/_agreement_add.html",
-        extra_context=lambda access, step: library_for(access.workshop),
+        extra_context=lambda access, step: library_for(access.workshop, access.membership.user),
         after_save=lambda workshop, item, form, by, before: _record_agreement(
             workshop, item, form, by, before
         ),

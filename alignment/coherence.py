@@ -97,7 +97,13 @@ class Review:
 
 
 def load(workshop) -> WorkshopData:
-    """Everything the rules need, in a fixed number of queries."""
+    """Everything the rules need, in a fixed number of queries.
+
+    This is the team's shared view, computed once per state for everyone: the
+    review, the matrix, the score, the snapshot leaders sign and the export are
+    built from it. So it holds revealed items only, and links to revealed items
+    only: an answer a private brainstorm still hides (and a hidden answer's links
+    to the others) is its author's alone until the facilitator reveals it."""
     from alignment.models import (
         Alternative,
         BusinessObjective,
@@ -117,11 +123,12 @@ def load(workshop) -> WorkshopData:
         # pk): loading whole rows for every link was a fifth of the last
         # signature's time.
         related = model._meta.get_field(name).related_model
-        return Prefetch(name, queryset=related.objects.only("pk").order_by())
+        return Prefetch(name, queryset=related.objects.revealed().only("pk").order_by())
 
     def items(model, *related, prefetch=()):
         return list(
             model.objects.filter(workshop=workshop)
+            .revealed()
             .select_related(*related)
             .prefetch_related(*(links(model, name) for name in prefetch))
             .order_by("order", "created")

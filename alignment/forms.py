@@ -120,8 +120,9 @@ def _clean_text(value: str, *, required: bool) -> str:
 class ItemForm(forms.ModelForm):
     """The form of every workshop item; a step's form names its model and fields.
 
-    Choices of parents and links are limited to the workshop's own items, so an item
-    from another workshop can never be chosen, even by a hand-made request.
+    Choices of parents and links are limited to the workshop's own revealed items,
+    so an item from another workshop, or an answer a private brainstorm still hides,
+    can never be chosen, even by a hand-made request.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -139,8 +140,10 @@ class ItemForm(forms.ModelForm):
                 self.fields.pop(name, None)
         for name in self.workshop_fields:
             field = self.fields[name]
-            field.queryset = field.queryset.model.objects.filter(workshop=workshop).order_by(
-                "order", "created"
+            field.queryset = (
+                field.queryset.model.objects.filter(workshop=workshop)
+                .revealed()
+                .order_by("order", "created")
             )
             field.error_messages["invalid_choice"] = _(
                 "Choose one of this workshop's items; that one is not in this workshop."

@@ -1,8 +1,8 @@
 """Quarter over quarter: start the next quarter from this one, and compare two.
 
-The clone copies every answer, bet, KPI (with its targets), Moment of Truth,
-agreement (with its pinned template version) and the flavor answers into a new
-draft; the original is not touched. Copies keep their item's `lineage`, which is
+The clone copies every revealed answer, bet, KPI (with its targets), Moment of
+Truth, agreement (with its pinned template version) and the flavor answers into a
+new draft; the original is not touched. Copies keep their item's `lineage`, which is
 how the comparison recognises an edited answer across quarters.
 """
 
@@ -86,7 +86,11 @@ def start_next_quarter(workshop: Workshop, *, by, quarter: str | None = None) ->
     copies: dict[type, dict] = {}
     for model, parents in CLONED:
         mapping = {}
-        originals = list(model.objects.filter(workshop=workshop).order_by("order", "created"))
+        # Only what the team has seen: an answer a private brainstorm still hides
+        # stays its author's, in this quarter, and is not carried over.
+        originals = list(
+            model.objects.filter(workshop=workshop).revealed().order_by("order", "created")
+        )
         new_items = []
         for original in originals:
             values = {
@@ -117,7 +121,8 @@ def start_next_quarter(workshop: Workshop, *, by, quarter: str | None = None) ->
                     }
                 )
                 for row in rows
-                if getattr(row, target_field) in copies[target]
+                if getattr(row, source_field) in copies[model]
+                and getattr(row, target_field) in copies[target]
             )
     AgreementEvent.objects.bulk_create(
         AgreementEvent(
@@ -223,7 +228,8 @@ def compare(before: Workshop, after: Workshop, *, after_data=None) -> Comparison
     from alignment import steps
 
     def items(workshop, step):
-        return step.model.objects.filter(workshop=workshop).order_by("order", "created")
+        # The team's shared view, as in coherence.load: revealed answers only.
+        return step.model.objects.filter(workshop=workshop).revealed().order_by("order", "created")
 
     results = []
     kpi_targets = []

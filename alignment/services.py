@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.tokens import default_token_generator
@@ -184,6 +185,45 @@ def ensure_editable(workshop: Workshop) -> None:
         )
 
 
+@dataclass(frozen=True)
+class HiddenAnswers:
+    """What a private brainstorm still keeps from the team: the number of
+    unrevealed answers per step, and the step whose brainstorm is open.
+
+    Leaders sign what they can see, so neither may stand when the workshop moves
+    to signing or is signed: everything hidden must be revealed first."""
+
+    counts: dict[str, int]  # step slug -> the number of unrevealed answers there
+    open_on: str  # the slug of the step whose brainstorm is open, or ""
+
+    def __bool__(self) -> bool:
+        return bool(self.counts) or bool(self.open_on)
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def to_reveal(self) -> list[steps.Step]:
+        """The steps where the lead reveals, in agenda order."""
+        return [s for s in steps.item_steps() if s.slug in self.counts or s.slug == self.open_on]
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Reveal the answers of the private brainstorm on %(steps)s first: leaders "
+            "sign only what everyone can see."
+        ) % {"steps": ", ".join(str(s.title) for s in self.to_reveal)}
+
+
+def hidden_answers(workshop: Workshop) -> HiddenAnswers:
+    """The unrevealed answers of a workshop and its open brainstorm, in one query."""
+    counts = steps.count_items(workshop, lambda items: items.filter(revealed=False))
+    return HiddenAnswers(
+        counts={slug: n for slug, n in counts.items() if n}, open_on=workshop.brainstorm_step
+    )
+
+
 def bump(
     workshop: Workshop,
     *,
@@ -245,6 +285,9 @@ def transition(workshop: Workshop, to: str, *, by) -> Workshop:
             _("A workshop cannot go from %(from)s to %(to)s.")
             % {"from": workshop.get_status_display(), "to": Status(to).label}
         )
+    if to == Status.SIGNING and (hidden := hidden_answers(workshop)):
+        # Not even an override: the leaders would sign content they cannot see.
+        raise ServiceError(hidden.message)
     if to == Status.SIGNING and not workshop.override_reason:
         from alignment import coherence
 
@@ -268,11 +311,16 @@ def transition(workshop: Workshop, to: str, *, by) -> Workshop:
 
 
 def _audit_item(workshop: Workshop, by, action: str, item, **detail) -> None:
+    # The audit log is the lead's to read: an answer a brainstorm still hides is
+    # named there by its kind alone (its title, and its old title, stay its author's).
+    title = item.title if item.revealed else _("a hidden brainstorm answer")
+    if not item.revealed and "old" in detail:
+        detail["old"] = title
     record(
         workshop.organization,
         by,
         action,
-        f"{item._meta.verbose_name}: {item.title}",
+        f"{item._meta.verbose_name}: {title}",
         workshop=workshop,
         **detail,
     )
@@ -301,7 +349,14 @@ def add_item(workshop: Workshop, step, form, *, by):
     item = form.save(commit=False)
     item.workshop = workshop
     item.author = by
-    item.revealed = workshop.brainstorm_step != step.slug
+    # Whether a brainstorm is open on this step, read under the row lock: the page
+    # that posted may predate the reveal (and the move to signing) that closed it.
+    brainstorm_step = (
+        Workshop.objects.select_for_update()
+        .values_list("brainstorm_step", flat=True)
+        .get(pk=workshop.pk)
+    )
+    item.revealed = brainstorm_step != step.slug
     last = (
         step.model.objects.filter(workshop=workshop)
         .order_by("-order")
@@ -355,12 +410,17 @@ def delete_item(workshop: Workshop, step, item, *, by) -> None:
 
 @transaction.atomic
 def reorder(workshop: Workshop, step, ids: list[str], *, by) -> None:
-    """Put a step's items in the given order; ids not of this step are refused."""
+    """Put the items of a step that this person sees in the given order; ids not of
+    that list are refused. Answers hidden from them keep their places."""
     ensure_editable(workshop)
-    items = {str(i.pk): i for i in step.model.objects.filter(workshop=workshop)}
+    queryset = step.model.objects.filter(workshop=workshop)
+    items = {str(i.pk): i for i in queryset.visible_to(by)}
     if sorted(ids) != sorted(items) or len(set(ids)) != len(ids):
         raise ServiceError(_("The list changed while you were moving items. Please try again."))
-    for position, pk in enumerate(ids, start=1):
+    # The items moved take the places the hidden ones leave free.
+    taken = set(queryset.hidden_from(by).values_list("order", flat=True))
+    free = (n for n in range(1, len(items) + len(taken) + 1) if n not in taken)
+    for pk, position in zip(ids, free, strict=False):
         item = items[pk]
         if item.order != position:
             item.order = position
@@ -371,7 +431,7 @@ def reorder(workshop: Workshop, step, ids: list[str], *, by) -> None:
 
 def move(workshop: Workshop, step, item, direction: str, *, by) -> None:
     """Keyboard alternative to dragging: one place up or down."""
-    ids = [str(pk) for pk in step.items(workshop).values_list("pk", flat=True)]
+    ids = [str(pk) for pk in step.items(workshop).visible_to(by).values_list("pk", flat=True)]
     index = ids.index(str(item.pk))
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(ids):
@@ -408,7 +468,18 @@ def stop_countdown(workshop: Workshop, *, by) -> None:
 
 @transaction.atomic
 def open_brainstorm(workshop: Workshop, step, *, by) -> None:
-    ensure_editable(workshop)
+    # The status read under the row lock: a move to signing (or the last signature)
+    # at the same moment must not slip in between.
+    locked = Workshop.objects.select_for_update().only("status").get(pk=workshop.pk)
+    ensure_editable(locked)
+    if locked.status == Status.SIGNING:
+        # Answers added now would be hidden from the leaders who are signing.
+        raise ServiceError(
+            _(
+                "A private brainstorm cannot start while the leaders sign. Move the "
+                "workshop back to review first."
+            )
+        )
     workshop.brainstorm_step = step.slug
     workshop.save(update_fields=["brainstorm_step", "updated"])
     bump(workshop, step=step.slug, facilitation=True, content=False)

@@ -136,7 +136,7 @@ def set_override(workshop: Workshop, reason: str, *, by) -> None:
 def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     """Sign the content the leader saw (`content_hash`). The last signature freezes
     the workshop and creates its report; returns the report then, else None."""
-    from alignment.services import record
+    from alignment.services import hidden_answers, record
 
     # Lock the workshop: two leaders signing at once must not both see themselves
     # as the last one, and a freeze must happen exactly once.
@@ -149,6 +149,10 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
         raise SignOffRefused(_("This workshop is already signed."))
     if workshop.status != Status.SIGNING:
         raise SignOffRefused(_("Signing opens when the lead moves the workshop to signing."))
+    if hidden := hidden_answers(workshop):
+        # The hash would cover what this leader cannot see (and, after the
+        # freeze, what could never be revealed).
+        raise SignOffRefused(hidden.message)
     if not Membership.objects.filter(
         organization_id=workshop.organization_id, user=by, role=Role.LEADER
     ).exists():
@@ -190,12 +194,14 @@ def freeze_if_complete(workshop: Workshop) -> Report | None:
     Signing usually completes with the last signature; it can also complete when
     the last leader who had not signed stops being a leader (demoted or removed),
     which `services` calls this for. Call it inside a transaction."""
+    from alignment.services import hidden_answers
+
     workshop = (
         Workshop.objects.select_for_update(of=("self",))
         .select_related("organization", "facilitator", "previous")
         .get(pk=workshop.pk)
     )
-    if workshop.status != Status.SIGNING:
+    if workshop.status != Status.SIGNING or hidden_answers(workshop):
         return None
     loaded = coherence.load(workshop)
     data, current_hash = current_content(workshop, loaded)

@@ -187,6 +187,33 @@ def refuse_if_frozen(workshop_id) -> None:
         raise WorkshopFrozen
 
 
+class AspectItemQuerySet(models.QuerySet):
+    """Who may see which answers: the one place that decides.
+
+    A private brainstorm saves new answers unrevealed; until the facilitator
+    reveals them they are their author's alone. Everything the team shares (the
+    review, the snapshot leaders sign, the comparison, the export, the link
+    pickers) is built from `revealed()`; a person's own lists from `visible_to()`.
+    """
+
+    def revealed(self) -> AspectItemQuerySet:
+        return self.filter(revealed=True)
+
+    def visible_to(self, user) -> AspectItemQuerySet:
+        """What this person sees: every revealed answer and their own hidden ones."""
+        return self.filter(self._visible(user))
+
+    def hidden_from(self, user) -> AspectItemQuerySet:
+        """Other people's answers that are still hidden from this person."""
+        return self.exclude(self._visible(user))
+
+    @staticmethod
+    def _visible(user) -> models.Q:
+        if user is None or not user.is_authenticated:
+            return models.Q(revealed=True)
+        return models.Q(revealed=True) | models.Q(author_id=user.pk)
+
+
 class AspectItem(models.Model):
     """What every answer in the workshop has: text, order, author, visibility, version.
 
@@ -210,6 +237,8 @@ class AspectItem(models.Model):
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = AspectItemQuerySet.as_manager()
 
     class Meta:
         abstract = True

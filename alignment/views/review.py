@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alignment import coherence, pagecache, steps
+from alignment import coherence, pagecache, services, steps
 from alignment.access import WorkshopAccess
 from alignment.views.steps import step_context
 
@@ -28,8 +28,12 @@ def review_context(access: WorkshopAccess) -> dict:
     matrix = coherence.traceability(data)
     marks = [matrix.row(bet) for bet in matrix.bets]
     by_slug = {s.slug: s for s in steps.all_steps()}
+    hidden = services.hidden_answers(access.workshop)
     return {
         "review": result,
+        # Not a rule of the review (it scores what the team sees), but it stands
+        # between the team and sign-off just the same.
+        "hidden_answers": hidden.message if hidden else "",
         "matrix": _matrix_table(matrix, marks),
         "blockers": [(f, by_slug.get(f.step)) for f in result.blockers],
         "warnings": [(f, by_slug.get(f.step)) for f in result.warnings],

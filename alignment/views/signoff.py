@@ -38,13 +38,14 @@ def signoff_context(access: WorkshopAccess) -> dict:
             ],
         }
 
-    def content() -> tuple[str, coherence.Review]:
+    def content() -> tuple[str, coherence.Review, str]:
         loaded = coherence.load(workshop)
         _data, content_hash = signoff.current_content(workshop, loaded)
-        return content_hash, coherence.evaluate(loaded)
+        hidden = services.hidden_answers(workshop)
+        return content_hash, coherence.evaluate(loaded), hidden.message if hidden else ""
 
     # The same for every leader looking at this state of the workshop: computed once.
-    content_hash, review = pagecache.shared(workshop, "signoff-content", content)
+    content_hash, review, hidden = pagecache.shared(workshop, "signoff-state", content)
     state = signoff.state(workshop, content_hash, review)
     me = next((s for s in state.signers if s["member"].user_id == access.membership.user_id), None)
     return {
@@ -52,10 +53,13 @@ def signoff_context(access: WorkshopAccess) -> dict:
         "content_hash": content_hash,
         "sign_state": state,
         "review": review,
+        # Why nobody can sign yet: answers a private brainstorm still hides.
+        "hidden_answers": hidden,
         "me": me,
         "can_sign": me is not None
         and me["signature"] is None
         and workshop.status == Status.SIGNING
+        and not hidden
         and (not review.blockers or workshop.override_reason),
         "override_form": OverrideForm(initial={"reason": workshop.override_reason}),
         "voided": workshop.signatures.filter(voided_at__isnull=False).exists(),

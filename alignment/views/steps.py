@@ -57,16 +57,20 @@ def _item_step(slug: str) -> steps.Step:
 
 
 def _get_item(access: WorkshopAccess, step, item_id):
+    """An item of this workshop that this person may see: another person's hidden
+    brainstorm answer is not found, whatever one does with it."""
     return get_object_or_404(
-        step.model.objects.select_related("author"), workshop=access.workshop, pk=item_id
+        step.model.objects.visible_to(access.membership.user).select_related("author"),
+        workshop=access.workshop,
+        pk=item_id,
     )
 
 
 def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
     """The items of a step as this person sees them, with their dots."""
     workshop = access.workshop
-    items = list(step.items(workshop))
-    visible = [i for i in items if i.revealed or i.author_id == user.pk]
+    visible = list(step.items(workshop).visible_to(user))
+    hidden_count = step.model.objects.filter(workshop=workshop).hidden_from(user).count()
     vote = DotVote.objects.filter(workshop=workshop, step=step.slug).first()
     totals: Counter = Counter()
     mine: Counter = Counter()
@@ -94,7 +98,7 @@ def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
         "can_add": not frozen
         and (access.is_lead if step.lead_adds_only else access.can_contribute),
         "entries": entries,
-        "hidden_count": len(items) - len(visible),
+        "hidden_count": hidden_count,
         "vote": vote,
         "vote_open": vote is not None and vote.is_open,
         "dots_left": (vote.budget - sum(mine.values())) if vote is not None else 0,
@@ -102,6 +106,11 @@ def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
         and not frozen
         and not (vote is not None and not vote.is_open),
         "brainstorm": workshop.brainstorm_step == step.slug,
+        # Something here to reveal: the open brainstorm, or answers left hidden
+        # by an earlier one.
+        "unrevealed": workshop.brainstorm_step == step.slug
+        or hidden_count > 0
+        or any(e["hidden"] for e in entries),
     }
 
 
@@ -116,7 +125,7 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
         "step": step,
         "previous": previous,
         "following": following,
-        "agenda": agenda(workshop, step),
+        "agenda": agenda(workshop, step, viewer=request.user),
         "presence": live.presence(live.people(workshop.pk), here),
         "current": steps.get_step(workshop.current_step) if workshop.current_step else None,
         "countdown_form": CountdownForm(),
@@ -222,8 +231,6 @@ def item_detail(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpRe
     access = get_workshop_for_user(request.user, workshop_id)
     step = _item_step(slug)
     item = _get_item(access, step, item_id)
-    if not (item.revealed or item.author_id == request.user.pk):
-        raise Http404
     if not request.htmx:
         return redirect(_step_url(access.workshop, step))
     return _item_partial(request, access, step, item)
@@ -540,7 +547,7 @@ def poll(request: HttpRequest, workshop_id) -> HttpResponse:
     if context["swap_presence"]:
         context["presence"] = live.presence(live.people(access.workshop.pk), here)
     if context["swap_agenda"]:
-        context["agenda"] = agenda(access.workshop, step)
+        context["agenda"] = agenda(access.workshop, step, viewer=request.user)
         context["current"] = steps.get_step(current_step) if current_step else None
     if context["swap_facilitation"] and step is not None:
         context["countdown_form"] = CountdownForm()

@@ -6,7 +6,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import CharField, Count, Value
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -63,24 +63,9 @@ def workshop_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def item_counts(workshop: Workshop) -> dict[str, int]:
-    """The number of items of every item step, in one query (a UNION of counts)."""
-    queries = [
-        step.model.objects.filter(workshop=workshop)
-        .order_by()
-        .values("workshop")
-        .annotate(step=Value(step.slug, output_field=CharField()), n=Count("pk"))
-        .values_list("step", "n")
-        for step in steps.item_steps()
-    ]
-    if not queries:
-        return {}
-    return dict(queries[0].union(*queries[1:], all=True))
-
-
-def agenda(workshop: Workshop, current=None) -> list[dict]:
-    """Every step with its number of items, counted in one query."""
-    counts = item_counts(workshop)
+def agenda(workshop: Workshop, current=None, *, viewer) -> list[dict]:
+    """Every step with the number of its items this person sees, counted in one query."""
+    counts = steps.count_items(workshop, lambda items: items.visible_to(viewer))
     rows = []
     for step in steps.all_steps():
         count = counts.get(step.slug, 0) if step.has_items else None
@@ -105,7 +90,7 @@ def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
 def _overview(request: HttpRequest, access: WorkshopAccess) -> HttpResponse:
     workshop = access.workshop
     here = live.touch(workshop.pk, request.user.pk, "")
-    rows = agenda(workshop)
+    rows = agenda(workshop, viewer=request.user)
     item_rows = [r for r in rows if r["count"] is not None or r["step"].is_done]
     return render(
         request,
