@@ -13,6 +13,16 @@ urlpatterns = [
     path("o/<slug:slug>/", workshops.organization, name="organization"),
     path("o/<slug:slug>/members/", accounts.members, name="members"),
     path("o/<slug:slug>/members/<uuid:member_key>/role", accounts.member_role, name="member_role"),
+    path(
+        "o/<slug:slug>/invitations/<uuid:invitation_key>/resend",
+        accounts.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "o/<slug:slug>/invitations/<uuid:invitation_key>/revoke",
+        accounts.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("o/<slug:slug>/workshops/new", workshops.workshop_new, name="workshop_new"),
     path("w/<uuid:workshop_id>/", workshops.workshop_overview, name="workshop"),
     path("w/<uuid:workshop_id>/status", workshops.workshop_status, name="workshop_status"),

@@ -216,6 +216,8 @@ def test_the_admin_needs_staff(victim, as_outsider, client, staff):
 PROBES_THAT_WRITE = {
     "alignment:members",
     "alignment:member_role",
+    "alignment:invitation_resend",
+    "alignment:invitation_revoke",
     "alignment:workshop_new",
     "alignment:workshop_status",
     "alignment:next_quarter",
@@ -232,9 +234,11 @@ PROBES_THAT_WRITE = {
     "alignment:dot",
     "alignment:agreement_comment",
 }
-# Run last, in this order: they reorder the items, close the vote, remove the item
-# the other probes name, or move the workshop on.
+# Run last, in this order: they withdraw the invitation the resend probe names,
+# reorder the items, close the vote, remove the item the other probes name, or move
+# the workshop on.
 LAST = (
+    "alignment:invitation_revoke",
     "alignment:step_reorder",
     "alignment:facilitate",
     "alignment:item_delete",
