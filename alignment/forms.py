@@ -55,12 +55,12 @@ class EmailAddressField(forms.EmailField):
     def to_python(self, value):
         return normalize_email(super().to_python(value))
 
-    def run_validators(self, value):
-        # The look-alike check first and alone: "Enter a valid email address" on
-        # top of it would hide the reason.
+    def clean(self, value):
+        # The look-alike check first, on what was typed, and alone: "Enter a valid
+        # email address" on top of it would hide the reason.
         if value not in self.empty_values:
             validate_email_address(value)
-        super().run_validators(value)
+        return super().clean(value)
 
 
 class InviteForm(forms.Form):

@@ -62,9 +62,10 @@ def validate_email_address(value: str) -> None:
     characters, or letters from more than one script (Latin mixed with Cyrillic
     or Greek, the classic way to imitate a colleague's address)."""
     address = _readable(normalize_email(value))
+    # As typed too: NFKC turns a no-break space into a plain one.
     if any(
         unicodedata.category(c) in _INVISIBLE or (unicodedata.category(c) == "Zs" and c != " ")
-        for c in address
+        for c in (value or "").strip() + address
     ):
         raise ValidationError(
             _(

@@ -90,6 +90,7 @@ def test_the_first_answer_does_not_differ_either(as_rival_admin, leader):
         ("lea\u200bder@acme.test", "invisible"),
         ("leader@acme.test\u202e", "invisible"),  # right-to-left override
         ("leader@ac\u00adme.test", "invisible"),  # soft hyphen
+        ("lea\u00a0der@acme.test", "invisible"),  # no-break space
     ],
 )
 def test_look_alike_addresses_are_refused_with_a_reason_and_create_nothing(
