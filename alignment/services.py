@@ -563,30 +563,20 @@ def invite(
     if _already_member(organization, email):
         raise ServiceError(_("This person is already a member."))
     token, token_hash = new_token()
-    expires = timezone.now() + INVITATION_VALIDITY
-    invitation = (
-        Invitation.objects.select_for_update()
-        .pending()
-        .filter(organization=organization, email=email)
-        .first()
+    # Django's update_or_create locks the pending row, or creates it in a savepoint
+    # and, should a concurrent invitation win the unique constraint, updates that.
+    invitation, _created = Invitation.objects.pending().update_or_create(
+        organization=organization,
+        email=email,
+        defaults={
+            "role": role,
+            "title": title,
+            "display_name": display_name,
+            "invited_by": by,
+            "expires": timezone.now() + INVITATION_VALIDITY,
+            "token_hash": token_hash,
+        },
     )
-    if invitation is None:
-        invitation = Invitation.objects.create(
-            organization=organization,
-            email=email,
-            role=role,
-            title=title,
-            display_name=display_name,
-            invited_by=by,
-            expires=expires,
-            token_hash=token_hash,
-        )
-    else:
-        invitation.role, invitation.title, invitation.display_name = role, title, display_name
-        invitation.invited_by, invitation.expires, invitation.token_hash = by, expires, token_hash
-        invitation.save(
-            update_fields=["role", "title", "display_name", "invited_by", "expires", "token_hash"]
-        )
     record(organization, by, "member.invited", email, role=role)
     _send_invitation(invitation, token, link_for, by)
     return invitation

@@ -50,6 +50,7 @@ def test_an_invited_person_joins_and_a_forgotten_password_is_reset(
         "An invitation is on its way to nina.new@example.test."
     )
     expect(admin.get_by_text("nina.new@example.test", exact=True)).to_be_visible()
+    assert serious_accessibility_violations(admin) == []
     assert "/accounts/invitations/" not in admin.content()
     assert not User.objects.filter(email="nina.new@example.test").exists()
 
