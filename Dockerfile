@@ -16,6 +16,7 @@ COPY . .
 # build-time values below exist only for this command.
 RUN DEBUG=false SECRET_KEY=build-only-secret-key-not-used-at-run-time-0123456789abcdef \
         ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+        EMAIL_URL=dummy:// DEFAULT_FROM_EMAIL=build@localhost \
         python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 app && mkdir -p /app/media && chown app /app/media
 USER app

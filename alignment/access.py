@@ -11,13 +11,22 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from alignment.models import Membership, Participant, Workshop, WorkshopRole
+from alignment.models import Invitation, Membership, Participant, Workshop, WorkshopRole
 
 
 def get_membership_or_404(user, organization_slug: str) -> Membership:
     return get_object_or_404(
         Membership.objects.for_user(user).select_related("organization", "user"),
         organization__slug=organization_slug,
+    )
+
+
+def get_invitation_or_404(membership: Membership, key) -> Invitation:
+    """An invitation of the organisation this membership belongs to (in any state)."""
+    return get_object_or_404(
+        Invitation.objects.select_related("organization"),
+        organization_id=membership.organization_id,
+        key=key,
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +24,10 @@ from alignment.models import (
     Role,
     StrategicBet,
     StrategyStatement,
+    User,
     Workshop,
 )
+from alignment.models.accounts import normalize_email, validate_email_address
 from alignment.models.workshop import TEXT_MAX, TITLE_MAX, quarter_validator
 from handshakes.models import HandshakeTemplate
 
@@ -46,8 +48,27 @@ class EmailAuthenticationForm(AuthenticationForm):
         )
 
 
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+class EmailAddressField(forms.EmailField):
+    """An address as typed, in its one normalised form, refused if it could pass
+    for another (invisible characters, mixed alphabets) with the reason given."""
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
+
+    def clean(self, value):
+        # The look-alike check first, on what was typed, and alone: "Enter a valid
+        # email address" on top of it would hide the reason.
+        if value not in self.empty_values:
+            validate_email_address(value)
+        return super().clean(value)
+
+
+class InviteForm(forms.Form):
+    email = EmailAddressField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The invitation goes to this address; only its owner can accept it."),
+    )
     display_name = forms.CharField(
         label=_("Name"),
         max_length=120,
@@ -67,12 +88,62 @@ class MemberAddForm(forms.Form):
         return name
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.filter(
-            organization=self.organization, user__email__iexact=email
-        ).exists():
+        email = self.cleaned_data["email"]
+        # This organisation's own members only: it says nothing about accounts.
+        if Membership.objects.filter(organization=self.organization, user__email=email).exists():
             raise forms.ValidationError(_("This person is already a member."))
         return email
+
+
+class NewAccountForm(SetPasswordMixin, forms.Form):
+    """Accepting an invitation with no account yet: a name and a password."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        help_text=_("As colleagues know you, up to 120 characters."),
+    )
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Choose a password"), label2=_("The same password again")
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please give your name."))
+        return name
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        # Django's validators, judged against the account about to exist (a
+        # password like the address or the name is refused).
+        person = User(email=self.email, display_name=self.cleaned_data.get("display_name", ""))
+        self.validate_password_for_user(person, "new_password2")
+        return super().clean()
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Django's reset form, finding the account by the one normalised address.
+
+    Its answer never depends on whether an account exists (the view shows the same
+    page either way), and the mail goes to the address stored on the account.
+    """
+
+    email = EmailAddressField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def get_users(self, email):
+        # Unlike Django's default, an account without a usable password may reset
+        # too: people added before invitations existed had none, and the link
+        # reaches only their own mailbox.
+        return User.objects.filter(email=normalize_email(email), is_active=True)
 
 
 class RoleForm(forms.Form):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alignment import signoff, steps
@@ -20,6 +21,7 @@ from alignment.models import (
     Change,
     Dot,
     DotVote,
+    Invitation,
     Membership,
     Organization,
     Participant,
@@ -28,7 +30,16 @@ from alignment.models import (
     User,
     Workshop,
 )
+from alignment.models.accounts import (
+    INVITATION_VALIDITY,
+    hash_token,
+    new_token,
+    normalize_email,
+    validate_email_address,
+)
 from alignment.models.workshop import check_same_workshop
+
+logger = logging.getLogger(__name__)
 
 
 def record(
@@ -119,30 +130,6 @@ def remove_member(membership: Membership, *, by) -> None:
     record(organization, by, "member.removed", user.email, role=membership.role)
     if membership.role == Role.LEADER:
         _signing_may_be_complete(organization.pk)
-
-
-@transaction.atomic
-def add_member(
-    organization: Organization, *, email: str, display_name: str, role: str, title: str, by
-) -> tuple[Membership, str | None]:
-    """Add a person to an organisation.
-
-    Returns the membership and, for a person who had no account yet, the path of a
-    one-time link where they choose their password (Django's password-reset token).
-    """
-    email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    invite_path = None
-    if user is None:
-        user = User.objects.create_user(email=email, password=None, display_name=display_name)
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        invite_path = f"/accounts/reset/{uid}/{token}/"
-    membership = Membership.objects.create(
-        organization=organization, user=user, role=role, title=title
-    )
-    record(organization, by, "member.added", email, role=role)
-    return membership, invite_path
 
 
 # Workshops ------------------------------------------------------------------------
@@ -615,3 +602,197 @@ def comment_on_agreement(workshop: Workshop, agreement, comment: str, *, by) -> 
     )
     bump(workshop, step="collaboration", content=False)
     record(workshop.organization, by, "agreement.commented", agreement.title, workshop=workshop)
+
+
+# Invitations ----------------------------------------------------------------------
+#
+# An organisation admin never creates, sees or controls an account: adding a person
+# is an invitation to an address, mailed to that address alone. Whoever reads the
+# mailbox accepts, as a new account (choosing its password) or signed in as the
+# existing one. The inviting admin's reply is the same in every case, so it tells
+# them nothing about accounts outside their organisation.
+
+
+class InvitationError(ServiceError):
+    """An invitation link that cannot be used as asked."""
+
+
+class InvitationGone(InvitationError):
+    """Revoked, accepted or expired: the link no longer works."""
+
+
+class WrongAccount(InvitationError):
+    """Signed in as someone other than the invited address."""
+
+
+def _already_member(organization: Organization, email: str) -> bool:
+    return Membership.objects.filter(organization=organization, user__email=email).exists()
+
+
+def _send_invitation(invitation: Invitation, token: str, link_for, by) -> None:
+    """Mail the link to the invited address, once the transaction has committed
+    (a rolled-back invitation sends nothing). The raw token exists only here and
+    in the message: the row keeps its hash."""
+    link = link_for(reverse("invitation_accept", args=[token]))
+    language = translation.get_language()
+    context = {
+        "organization": invitation.organization.name,
+        "inviter": str(by) if getattr(by, "is_authenticated", False) else "",
+        "role": invitation.get_role_display(),
+        "link": link,
+        "expires": invitation.expires,
+        "email": invitation.email,
+    }
+
+    def send() -> None:
+        with translation.override(language):
+            subject = render_to_string("alignment/email/invitation_subject.txt", context)
+            message = EmailMultiAlternatives(
+                " ".join(subject.split()),
+                render_to_string("alignment/email/invitation.txt", context),
+                to=[invitation.email],
+            )
+            message.attach_alternative(
+                render_to_string("alignment/email/invitation.html", context), "text/html"
+            )
+        try:
+            message.send()
+        except Exception:
+            # The invitation stands; the admin can send it again from the page.
+            logger.exception("Could not send invitation %s", invitation.key)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def invite(
+    organization: Organization,
+    *,
+    email: str,
+    display_name: str,
+    role: str,
+    title: str,
+    by,
+    link_for,
+) -> Invitation:
+    """Invite an address to the organisation, or invite it again with these
+    details (a new link and a new week) if it already has a pending invitation.
+
+    `link_for` turns a path into the absolute URL mailed to the person
+    (the request's build_absolute_uri)."""
+    email = normalize_email(email)
+    validate_email_address(email)
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}")
+    if _already_member(organization, email):
+        raise ServiceError(_("This person is already a member."))
+    token, token_hash = new_token()
+    # Django's update_or_create locks the pending row, or creates it in a savepoint
+    # and, should a concurrent invitation win the unique constraint, updates that.
+    invitation, _created = Invitation.objects.pending().update_or_create(
+        organization=organization,
+        email=email,
+        defaults={
+            "role": role,
+            "title": title,
+            "display_name": display_name,
+            "invited_by": by,
+            "expires": timezone.now() + INVITATION_VALIDITY,
+            "token_hash": token_hash,
+        },
+    )
+    record(organization, by, "member.invited", email, role=role)
+    _send_invitation(invitation, token, link_for, by)
+    return invitation
+
+
+def _locked_pending(invitation: Invitation) -> Invitation:
+    locked = (
+        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    )
+    if not locked.is_pending:
+        raise InvitationGone(_("This invitation was already accepted or withdrawn."))
+    return locked
+
+
+@transaction.atomic
+def resend_invitation(invitation: Invitation, *, by, link_for) -> Invitation:
+    """A new link and a new week; the link sent before stops working."""
+    invitation = _locked_pending(invitation)
+    token, invitation.token_hash = new_token()
+    invitation.expires = timezone.now() + INVITATION_VALIDITY
+    invitation.save(update_fields=["token_hash", "expires"])
+    record(invitation.organization, by, "member.invitation_resent", invitation.email)
+    _send_invitation(invitation, token, link_for, by)
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, *, by) -> Invitation:
+    invitation = _locked_pending(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(invitation.organization, by, "member.invitation_revoked", invitation.email)
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation a link names, whatever its state; None for no such link."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def _join(invitation: Invitation, user: User) -> Membership:
+    membership, _created = Membership.objects.get_or_create(
+        organization=invitation.organization,
+        user=user,
+        defaults={"role": invitation.role, "title": invitation.title},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(invitation.organization, user, "member.joined", user.email, role=membership.role)
+    return membership
+
+
+def _locked_usable(invitation: Invitation) -> Invitation:
+    invitation = _locked_pending(invitation)
+    if invitation.is_expired:
+        raise InvitationGone(_("This invitation has expired."))
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, *, user) -> Membership:
+    """An existing account joins: only when signed in as exactly the invited address."""
+    invitation = _locked_usable(invitation)
+    if not user.is_authenticated or user.email != invitation.email:
+        raise WrongAccount(
+            _("This invitation is for %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    return _join(invitation, user)
+
+
+@transaction.atomic
+def accept_invitation_as_new_account(
+    invitation: Invitation, *, display_name: str, password: str
+) -> User:
+    """The invited address has no account: make it, with the password its owner
+    chose, and the membership, in one transaction."""
+    invitation = _locked_usable(invitation)
+    if User.objects.filter(email=invitation.email).exists():
+        raise WrongAccount(
+            _("An account with %(email)s exists already. Sign in with it to accept.")
+            % {"email": invitation.email}
+        )
+    user = User.objects.create_user(
+        email=invitation.email, password=password, display_name=display_name
+    )
+    _join(invitation, user)
+    return user

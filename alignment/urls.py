@@ -18,6 +18,16 @@ urlpatterns = [
         accounts.member_remove,
         name="member_remove",
     ),
+    path(
+        "o/<slug:slug>/invitations/<uuid:invitation_key>/resend",
+        accounts.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "o/<slug:slug>/invitations/<uuid:invitation_key>/revoke",
+        accounts.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("o/<slug:slug>/workshops/new", workshops.workshop_new, name="workshop_new"),
     path("w/<uuid:workshop_id>/", workshops.workshop_overview, name="workshop"),
     path("w/<uuid:workshop_id>/status", workshops.workshop_status, name="workshop_status"),

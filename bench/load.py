@@ -262,6 +262,8 @@ def server_environment(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         CELERY_BROKER_URL=broker_url,
+        EMAIL_URL="dummy://",
+        DEFAULT_FROM_EMAIL="bench@localhost",
         SECURE_SSL_REDIRECT="false",
         MEDIA_ROOT=str(directory / "load-media"),
         BENCH_STATIC_ROOT=str(directory / "load-static"),

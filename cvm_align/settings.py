@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import dj_email_url
 from django.utils.translation import gettext_lazy as _
 from environs import Env, EnvValidationError, ValidationError
 
@@ -87,6 +89,22 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 LOG_LEVEL = env.log_level("LOG_LEVEL", default="INFO")
+# Invitations and password resets are mailed; without a mail server in production
+# nobody could join or recover an account, so it is required there. In DEBUG the
+# messages are printed to the terminal.
+EMAIL_URL = env.str(
+    "EMAIL_URL",
+    **_dev_default("console://"),
+    validate=lambda url: _check(
+        urlsplit(url).scheme in dj_email_url.SCHEMES,
+        "must be a smtp://, submission:// or console:// URL (or file://, memory://, dummy://)",
+    ),
+)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL",
+    **_dev_default("cvm-align <cvm-align@localhost>"),
+    validate=lambda value: _check("@" in value, "must be an address, e.g. cvm@example.com"),
+)
 
 try:
     env.seal()
@@ -97,6 +115,19 @@ except EnvValidationError as error:
         for name, messages in error.error_messages.items()
     )
     sys.exit(f"cvm-align: invalid configuration (DEBUG is off): {problems}")
+
+EMAIL_CONFIG = dj_email_url.parse(EMAIL_URL)
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = EMAIL_CONFIG["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = EMAIL_CONFIG["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = EMAIL_CONFIG["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = EMAIL_CONFIG["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = EMAIL_CONFIG["EMAIL_TIMEOUT"] or 10
+if EMAIL_CONFIG["EMAIL_FILE_PATH"]:
+    EMAIL_FILE_PATH = EMAIL_CONFIG["EMAIL_FILE_PATH"]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Application definition
 
@@ -184,6 +215,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 # The sign-in form posts the email as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the normalised address that sign-in matches, so another
+# spelling of a locked address (case, full-width letters) is the same lock.
+AXES_USERNAME_CALLABLE = "alignment.models.accounts.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

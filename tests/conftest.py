@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
+from alignment import services
 from alignment.models import Role
 from cvm_align.celery import app as celery_app
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -140,3 +143,36 @@ def as_org_admin(org_admin):
 @pytest.fixture
 def as_staff(staff):
     return _client_for(staff)
+
+
+# Invitations: the link exists only in the mail sent to the invited address.
+
+INVITATION_LINK = re.compile(r"https?://[^/\s]+(/accounts/invitations/[\w-]+/)")
+
+
+def invitation_path(message) -> str:
+    """The path of the invitation link in a sent mail (django.core.mail.outbox)."""
+    found = INVITATION_LINK.search(message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+@pytest.fixture
+def invite(django_capture_on_commit_callbacks, mailoutbox):
+    """`invitation, path = invite(organization, email, by=admin)`: an invitation made
+    by the service, its mail sent (on commit), and the path of the link in it."""
+
+    def _invite(organization, email, *, by, role=Role.LEADER, display_name="Ines Invited"):
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invite(
+                organization,
+                email=email,
+                display_name=display_name,
+                role=role,
+                title="",
+                by=by,
+                link_for=lambda path: f"http://testserver{path}",
+            )
+        return invitation, invitation_path(mailoutbox[-1])
+
+    return _invite

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from alignment.models.accounts import Membership, Organization, Role, User
+from alignment.models.accounts import Invitation, Membership, Organization, Role, User
 from alignment.models.audit import AuditEntry
 from alignment.models.collaboration import AgreementEvent, AgreementStatus, HandshakeAgreement
 from alignment.models.measures import (
@@ -59,6 +59,7 @@ __all__ = [
     "Dot",
     "DotVote",
     "MajorInitiative",
+    "Invitation",
     "Membership",
     "Need",
     "Organization",

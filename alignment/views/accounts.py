@@ -4,18 +4,21 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from alignment import services
-from alignment.access import get_membership_or_404, require
-from alignment.forms import MemberAddForm, RoleForm
-from alignment.models import Membership, Role
+from alignment.access import get_invitation_or_404, get_membership_or_404, require
+from alignment.forms import InviteForm, NewAccountForm, RoleForm
+from alignment.models import Membership, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -62,28 +65,31 @@ def home(request: HttpRequest) -> HttpResponse:
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership_or_404(request.user, slug)
     org = membership.organization
-    form = MemberAddForm(organization=org)
+    form = InviteForm(organization=org)
     if request.method == "POST":
         require(membership.can_manage_members)
-        form = MemberAddForm(request.POST, organization=org)
+        form = InviteForm(request.POST, organization=org)
         if form.is_valid():
-            new_membership, invite_path = services.add_member(
-                org, by=request.user, **form.cleaned_data
-            )
-            if invite_path:
+            try:
+                services.invite(
+                    org, by=request.user, link_for=request.build_absolute_uri, **form.cleaned_data
+                )
+            except services.ServiceError as refusal:
+                form.add_error("email", refusal.message)
+            else:
+                # The same reply whether the address has an account elsewhere, has
+                # none, or was invited before: it reveals nothing beyond this page.
                 messages.success(
                     request,
-                    _(
-                        "%(name)s was added. Send them this one-time link to choose a password: %(link)s"
-                    )
-                    % {
-                        "name": new_membership.user,
-                        "link": request.build_absolute_uri(invite_path),
-                    },
+                    _("An invitation is on its way to %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
                 )
-            else:
-                messages.success(request, _("%(name)s was added.") % {"name": new_membership.user})
-            return redirect("alignment:members", org.slug)
+                return redirect("alignment:members", org.slug)
+    invitations = (
+        org.invitations.pending().select_related("invited_by").order_by("email")
+        if membership.can_manage_members
+        else []
+    )
     return render(
         request,
         "alignment/members.html",
@@ -91,10 +97,133 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "organization": org,
             "members": org.memberships.select_related("user").order_by("user__display_name"),
+            "invitations": invitations,
             "form": form,
             "roles": Role.choices,
         },
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, invitation_key) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    require(membership.can_manage_members)
+    invitation = get_invitation_or_404(membership, invitation_key)
+    try:
+        services.resend_invitation(invitation, by=request.user, link_for=request.build_absolute_uri)
+    except services.ServiceError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("A new invitation is on its way to %(email)s; the earlier link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("alignment:members", membership.organization.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, invitation_key) -> HttpResponse:
+    membership = get_membership_or_404(request.user, slug)
+    require(membership.can_manage_members)
+    invitation = get_invitation_or_404(membership, invitation_key)
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+    except services.ServiceError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("alignment:members", membership.organization.slug)
+
+
+GONE = {
+    "accepted": gettext_lazy("This invitation was accepted already."),
+    "revoked": gettext_lazy("This invitation was withdrawn."),
+    "expired": gettext_lazy("This invitation has expired."),
+}
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation mail. Whoever holds it reads the invited mailbox:
+    a new address chooses its password here; an existing account must be signed in
+    as itself. Nothing changes until that person says yes."""
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return _invitation_page(request, "unknown", status=404)
+    user = request.user
+    if user.is_authenticated and invitation.accepted_by_id == user.pk:
+        # Accepting twice does nothing more: the member is taken to the organisation.
+        return redirect("alignment:organization", invitation.organization.slug)
+    if not invitation.is_usable:
+        return _invitation_page(request, "gone", status=410, reason=GONE[invitation.state])
+
+    if user.is_authenticated:
+        if user.email != invitation.email:
+            status = 403 if request.method == "POST" else 200
+            return _invitation_page(request, "wrong_account", invitation, status=status)
+        if request.method != "POST":
+            return _invitation_page(request, "join", invitation)
+        try:
+            services.accept_invitation(invitation, user=user)
+        except services.InvitationError as refusal:
+            return _refused(request, invitation, refusal)
+        return _welcome(request, invitation)
+
+    if User.objects.filter(email=invitation.email).exists():
+        status = 403 if request.method == "POST" else 200
+        return _invitation_page(request, "sign_in", invitation, status=status)
+    form = NewAccountForm(
+        request.POST if request.method == "POST" else None,
+        email=invitation.email,
+        initial={"display_name": invitation.display_name},
+    )
+    if form.is_valid():
+        try:
+            new_user = services.accept_invitation_as_new_account(
+                invitation,
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["new_password1"],
+            )
+        except services.InvitationError as refusal:
+            return _refused(request, invitation, refusal)
+        login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+        return _welcome(request, invitation)
+    return _invitation_page(
+        request, "new_account", invitation, form=form, status=400 if form.errors else 200
+    )
+
+
+def _refused(request: HttpRequest, invitation, refusal) -> HttpResponse:
+    """Someone else was quicker (accepted, withdrawn, sent again) or the account
+    signed in is not the invited one: say so, change nothing."""
+    if isinstance(refusal, services.InvitationGone):
+        return _invitation_page(request, "gone", status=410, reason=refusal.message)
+    state = "wrong_account" if request.user.is_authenticated else "sign_in"
+    return _invitation_page(request, state, invitation, status=403)
+
+
+def _welcome(request: HttpRequest, invitation) -> HttpResponse:
+    messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organization.name})
+    return redirect("alignment:organization", invitation.organization.slug)
+
+
+def _invitation_page(
+    request: HttpRequest, state: str, invitation=None, *, status: int = 200, **context
+) -> HttpResponse:
+    return render(
+        request,
+        "registration/invitation.html",
+        {"state": state, "invitation": invitation, **context},
+        status=status,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alignment.models import AuditEntry, Membership, Role, User
+from alignment import services
+from alignment.models import AuditEntry, Invitation, Membership, Role, User
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,25 +46,37 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, organization):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_an_org_admin_adds_a_new_person_with_a_one_time_link(as_org_admin, organization):
-    response = as_org_admin.post(
-        "/o/acme/members/",
-        {
-            "email": "New.Person@Acme.test",
-            "display_name": "Nina New",
-            "title": "CTO",
-            "role": "leader",
-        },
-        follow=True,
-    )
+def test_an_org_admin_invites_a_person_by_email_and_nobody_joins_yet(
+    as_org_admin, organization, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_org_admin.post(
+            "/o/acme/members/",
+            {
+                "email": "New.Person@Acme.test",
+                "display_name": "Nina New",
+                "title": "CTO",
+                "role": "leader",
+            },
+            follow=True,
+        )
     assert response.status_code == 200
-    membership = Membership.objects.get(
-        organization=organization, user__email="new.person@acme.test"
+    assert "An invitation is on its way to new.person@acme.test." in response.content.decode()
+    # No account and no membership until the person accepts.
+    assert not User.objects.filter(email="new.person@acme.test").exists()
+    assert not Membership.objects.filter(organization=organization, user__email__icontains="new")
+    invitation = organization.invitations.get()
+    assert (invitation.email, invitation.role, invitation.title) == (
+        "new.person@acme.test",
+        Role.LEADER,
+        "CTO",
     )
-    assert membership.role == Role.LEADER
-    assert not membership.user.has_usable_password()
-    assert "/accounts/reset/" in response.content.decode()
-    assert AuditEntry.objects.filter(action="member.added", target="new.person@acme.test").exists()
+    [mail] = mailoutbox
+    assert mail.to == ["new.person@acme.test"]
+    assert "/accounts/invitations/" not in response.content.decode()
+    assert AuditEntry.objects.filter(
+        action="member.invited", target="new.person@acme.test"
+    ).exists()
 
 
 def test_adding_someone_twice_is_refused_next_to_the_field(as_org_admin, leader):
@@ -76,7 +89,7 @@ def test_adding_someone_twice_is_refused_next_to_the_field(as_org_admin, leader)
     assert Membership.objects.filter(user=leader).count() == 1
 
 
-def test_bad_input_changes_nothing(as_org_admin):
+def test_bad_input_changes_nothing(as_org_admin, organization):
     before = User.objects.count()
     response = as_org_admin.post(
         "/o/acme/members/", {"email": "not-an-email", "display_name": "   ", "role": "king"}
@@ -86,6 +99,7 @@ def test_bad_input_changes_nothing(as_org_admin):
     assert "Enter a valid email address." in body
     assert "Select a valid choice." in body
     assert User.objects.count() == before
+    assert not organization.invitations.exists()
 
 
 @pytest.mark.parametrize("who", ["as_lead", "as_leader", "as_observer"])
@@ -101,6 +115,7 @@ def test_only_org_admins_manage_people(request, who, organization, leader):
     target.refresh_from_db()
     assert target.role == Role.LEADER
     assert not User.objects.filter(email="x@acme.test").exists()
+    assert not Invitation.objects.exists()
 
 
 def test_an_org_admin_changes_a_role_and_it_is_audited(as_org_admin, org_admin, leader):
@@ -149,11 +164,22 @@ def test_names_are_escaped(as_org_admin, organization):
 
 
 def test_the_members_page_costs_the_same_queries_with_more_people(
-    as_org_admin, organization, django_assert_max_num_queries
+    as_org_admin, org_admin, organization, django_assert_max_num_queries
 ):
     as_org_admin.get("/o/acme/members/")  # warm the session
     with django_assert_max_num_queries(8):
         as_org_admin.get("/o/acme/members/")
     MembershipFactory.create_batch(30, organization=organization)
+    for n in range(30):
+        services.invite(
+            organization,
+            email=f"invited{n}@acme.test",
+            display_name="Invited",
+            role=Role.LEADER,
+            title="",
+            by=MembershipFactory(organization=organization, role=Role.ADMIN).user,
+            link_for=str,
+        )
     with django_assert_max_num_queries(8):
-        as_org_admin.get("/o/acme/members/")
+        response = as_org_admin.get("/o/acme/members/")
+    assert '<span class="person__name">invited29@acme.test</span>' in response.content.decode()

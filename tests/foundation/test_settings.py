@@ -34,6 +34,8 @@ _CONFIG_VARS = {
     "REDIS_URL",
     "CSRF_TRUSTED_ORIGINS",
     "MEDIA_ROOT",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
 }
 GOOD_KEY = secrets.token_urlsafe(60)
 PRODUCTION = {
@@ -41,6 +43,8 @@ PRODUCTION = {
     "SECRET_KEY": GOOD_KEY,
     "ALLOWED_HOSTS": "cvm.example.com",
     "DATABASE_URL": "sqlite:////tmp/cvm-align-settings-test.sqlite3",
+    "EMAIL_URL": "submission://cvm%40example.com:secret@smtp.example.com:587",
+    "DEFAULT_FROM_EMAIL": "cvm-align <cvm@example.com>",
 }
 
 
@@ -103,3 +107,41 @@ def test_celery_is_eager_without_a_broker_and_real_with_one():
         REDIS_URL="redis://127.0.0.1:6379/1",
     )
     assert real.stdout.split() == ["False", "django_redis.cache.RedisCache"]
+
+
+def test_production_without_a_mail_server_refuses_to_start():
+    # Invitations and password resets are mailed: without a server nobody could
+    # join or recover an account.
+    env = {**PRODUCTION}
+    del env["EMAIL_URL"]
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_mail_url_of_an_unknown_kind_is_named():
+    result = run_manage("check", **{**PRODUCTION, "EMAIL_URL": "http://mail.example.com"})
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr and "smtp://" in result.stderr
+
+
+def test_the_mail_url_becomes_djangos_mail_settings():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_HOST_USER, "
+        "s.DEFAULT_FROM_EMAIL)"
+    )
+    production = run_manage("shell", "--no-imports", "-c", code, **PRODUCTION)
+    assert production.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.com",
+        "587",
+        "True",
+        "cvm@example.com",
+        "cvm-align",
+        "<cvm@example.com>",
+    ], production.stderr
+    debug = run_manage("shell", "--no-imports", "-c", code, DEBUG="true")
+    # `make run` prints the mail to the terminal.
+    assert debug.stdout.split()[0] == "django.core.mail.backends.console.EmailBackend"

@@ -22,6 +22,8 @@ def test_collectstatic_with_the_production_storage_and_a_page_renders(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "EMAIL_URL": "dummy://",
+        "DEFAULT_FROM_EMAIL": "cvm@example.test",
         "STATIC_ROOT": str(tmp_path / "static"),
     }
     collected = subprocess.run(

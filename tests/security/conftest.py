@@ -23,6 +23,7 @@ from django.test import Client
 from alignment import demo, services, signoff, steps
 from alignment.models import (
     HandshakeAgreement,
+    Invitation,
     Membership,
     Need,
     Organization,
@@ -55,7 +56,18 @@ class Victim:
 
 def world_of(organization, workshops, *, members) -> World:
     """An organisation's objects as URL parameters: one item of each step of each
-    workshop, the membership keys of `members`, a library area and a flavor."""
+    workshop, the membership keys of `members`, a pending invitation (one is made
+    if there is none), a library area and a flavor."""
+    if not Invitation.objects.filter(organization=organization).pending().exists():
+        services.invite(
+            organization,
+            email="invited@example.test",
+            display_name="Ivy Invited",
+            role=Role.LEADER,
+            title="",
+            by=members[0],
+            link_for=lambda path: f"http://testserver{path}",
+        )
     items = {}
     for workshop in workshops:
         for step in steps.item_steps():
@@ -74,6 +86,11 @@ def world_of(organization, workshops, *, members) -> World:
         member_keys=list(
             Membership.objects.filter(organization=organization, user__in=members)
             .order_by("role")
+            .values_list("key", flat=True)
+        ),
+        invitation_keys=list(
+            Invitation.objects.filter(organization=organization)
+            .pending()
             .values_list("key", flat=True)
         ),
         area_slugs=list(
@@ -244,6 +261,8 @@ PROBES = {
     ),
     "alignment:member_role": _constant({"role": Role.ADMIN}),
     "alignment:member_remove": _constant({}),
+    "alignment:invitation_resend": _constant({}),
+    "alignment:invitation_revoke": _constant({}),
     "alignment:workshop_new": _constant(
         {"quarter": "2031-Q1", "title": "Probe workshop", "language": "en"}
     ),

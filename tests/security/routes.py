@@ -25,6 +25,11 @@ PUBLIC = {
     "healthz": "the load balancer's probe: database and broker status, no data",
     "accounts/login/": "the sign-in page",
     "accounts/logout/": "signing out",
+    "accounts/invitations/<str:token>/": (
+        "an invitation link, mailed to the invited address only: the token is the secret"
+    ),
+    "accounts/password-reset/": "asking for a password link: the same answer for any address",
+    "accounts/password-reset/sent/": "the page after asking for a password link",
     "accounts/reset/<uidb64>/<token>/": "a one-time password link: the token is the secret",
     "accounts/reset/done/": "the page after choosing a password",
     "i18n/setlang/": "the language switch (a cookie)",
@@ -105,6 +110,7 @@ class World:
     # (workshop id, step slug) -> the pk of one item of that step in that workshop
     items: dict
     member_keys: list
+    invitation_keys: list = field(default_factory=list)
     area_slugs: list = field(default_factory=list)
     flavor_codes: list = field(default_factory=list)
 
@@ -150,6 +156,10 @@ def _member_key(route: Route, chosen: dict, world: World) -> list:
     return list(world.member_keys)
 
 
+def _invitation_key(route: Route, chosen: dict, world: World) -> list:
+    return list(world.invitation_keys)
+
+
 def _action(route: Route, chosen: dict, world: World) -> list:
     return list(FACILITATION_ACTIONS)
 
@@ -163,6 +173,7 @@ FILLERS: dict[str, Callable[[Route, dict, World], list]] = {
     "slug": _slug,
     "item_id": _item_id,
     "member_key": _member_key,
+    "invitation_key": _invitation_key,
     "action": _action,
     "code": _code,
 }

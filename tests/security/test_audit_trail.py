@@ -88,8 +88,8 @@ def test_role_changes_and_new_members_are_audited(as_org_admin, org_admin, leade
     assert (changed.actor, changed.organization) == (org_admin, organization)
     assert changed.detail == {"old": Role.LEADER, "new": Role.OBSERVER}
     assert changed.target == "leader@acme.test"
-    added = AuditEntry.objects.get(action="member.added")
-    assert (added.actor, added.target) == (org_admin, "new@acme.test")
+    invited = AuditEntry.objects.get(action="member.invited")
+    assert (invited.actor, invited.target) == (org_admin, "new@acme.test")
 
 
 def test_a_role_change_in_the_admin_is_audited_like_one_in_the_app(

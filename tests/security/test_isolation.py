@@ -217,6 +217,8 @@ PROBES_THAT_WRITE = {
     "alignment:members",
     "alignment:member_role",
     "alignment:member_remove",
+    "alignment:invitation_resend",
+    "alignment:invitation_revoke",
     "alignment:workshop_new",
     "alignment:workshop_status",
     "alignment:next_quarter",
@@ -233,9 +235,11 @@ PROBES_THAT_WRITE = {
     "alignment:dot",
     "alignment:agreement_comment",
 }
-# Run last, in this order: they reorder the items, close the vote, remove the item
-# the other probes name, move the workshop on, or take the other members out.
+# Run last, in this order: they withdraw the invitation the resend probe names,
+# reorder the items, close the vote, remove the item the other probes name, move
+# the workshop on, or take the other members out.
 LAST = (
+    "alignment:invitation_revoke",
     "alignment:step_reorder",
     "alignment:facilitate",
     "alignment:item_delete",

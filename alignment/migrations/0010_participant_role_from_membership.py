@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alignment', '0008_change_moved'),
+        ('alignment', '0009_invitations'),
     ]
 
     operations = [
