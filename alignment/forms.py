@@ -124,6 +124,9 @@ class ItemForm(forms.ModelForm):
     from another workshop can never be chosen, even by a hand-made request.
     """
 
+    # Not required here: an added item has no version yet. An edit without one is
+    # refused by services.update_item as a conflict (the current text is shown),
+    # which a person can act on; an error on a hidden field they could not.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     workshop_fields: tuple[str, ...] = ()
     # Fields only the facilitator may set; removed from everyone else's form.

@@ -269,10 +269,15 @@ def add_item(workshop: Workshop, step, form, *, by):
 
 @transaction.atomic
 def update_item(workshop: Workshop, step, item, form, *, expected_version: int | None, by):
-    """Save an edit unless someone else saved the item since the editor loaded it."""
+    """Save an edit unless someone else saved the item since the editor loaded it.
+
+    An edit that names no version (left out or empty) is refused like a stale one:
+    nobody can tell what it was based on, and saving it would replace whatever is
+    there unseen. Every edit path comes through here, so this is the one check.
+    """
     ensure_editable(workshop)
     current = step.model.objects.select_for_update().get(pk=item.pk)
-    if expected_version is not None and current.version != expected_version:
+    if expected_version is None or current.version != expected_version:
         raise Conflict(
             _(
                 "Someone else changed this answer while you were editing. Their version is shown; "
