@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -29,6 +30,7 @@ from alignment.models import (
     Workshop,
 )
 from alignment.models.workshop import check_same_workshop
+from alignment.transfer import MAX_ITEMS_PER_KIND, too_many_items
 
 
 def record(
@@ -250,13 +252,15 @@ def add_item(workshop: Workshop, step, form, *, by):
     item.workshop = workshop
     item.author = by
     item.revealed = workshop.brainstorm_step != step.slug
-    last = (
-        step.model.objects.filter(workshop=workshop)
-        .order_by("-order")
-        .values_list("order", flat=True)
-        .first()
+    # One query for the cap and the position. Two adds at the same moment may both
+    # pass at the cap minus one; the cap bounds the size of a workshop, one over
+    # it does no harm.
+    existing = step.model.objects.filter(workshop=workshop).aggregate(
+        count=Count("pk"), last=Max("order")
     )
-    item.order = (last or 0) + 1
+    if existing["count"] >= MAX_ITEMS_PER_KIND:
+        raise ServiceError(too_many_items(step.model))
+    item.order = (existing["last"] or 0) + 1
     _check_links(workshop, form)
     item.save()
     _save_links(item, form)
