@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from alignment import signals
 from alignment.access import ROLE_FROM_MEMBERSHIP
 from alignment.models import (
     AgreementEvent,
@@ -44,6 +46,10 @@ from handshakes.models import HandshakeTemplate
 # 8,000 personas in a 232 KB file held the database's write lock for 23 s and
 # made a 22 MB step page.
 MAX_ITEMS_PER_KIND = 200
+# Links between items (a bet's personas, a KPI's bets, ...) in one import. A real
+# workshop has a few hundred; the items' cap alone would let a 2 MB file ask for
+# over 300,000, which took half a minute to write.
+MAX_LINKS_PER_IMPORT = 10_000
 
 # The lists of an export, where they are, and what they become.
 ITEM_LISTS = (
@@ -93,11 +99,14 @@ def _texts(model, fields: dict) -> dict:
     return cleaned
 
 
-def _create(model, **fields):
-    """Validate a row as a form would, before it reaches the database."""
+def _valid(model, **fields):
+    """A new row, validated as a form would validate it; not saved yet."""
     item = model(**_texts(model, fields))
-    item.full_clean(exclude=["workshop", "author", "lineage", "agreement"])
-    item.save()
+    # Relations point to rows this import has just made or looked up (an instance of
+    # the wrong model cannot even be assigned), and a new row's new UUID has nothing
+    # to be unique against: checking either would cost a query per row for nothing.
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    item.full_clean(exclude=[*relations, "lineage"], validate_unique=False)
     return item
 
 
@@ -114,6 +123,7 @@ def _check_shape(snapshot) -> None:
     override = (snapshot.get("coherence") or {}).get("override")
     if override is not None and not isinstance(override, dict):
         raise ImportRefused(_("The file is incomplete or damaged; nothing was imported."))
+    links = 0
     for path, model in ITEM_LISTS:
         rows = snapshot
         for key in path:
@@ -127,6 +137,21 @@ def _check_shape(snapshot) -> None:
                 _("%(limit)s The file has %(count)s; nothing was imported.")
                 % {"limit": too_many_items(model), "count": len(rows)}
             )
+        links += sum(
+            len(row[field.name])
+            for row in rows
+            if isinstance(row, dict)
+            for field in model._meta.many_to_many
+            if isinstance(row.get(field.name), list)
+        )
+    if links > MAX_LINKS_PER_IMPORT:
+        raise ImportRefused(
+            _(
+                "An import holds at most %(cap)s links between items; the file has "
+                "%(count)s. Nothing was imported."
+            )
+            % {"cap": MAX_LINKS_PER_IMPORT, "count": links}
+        )
 
     def walk(value, depth=0):
         if depth > 12:
@@ -178,6 +203,23 @@ def read_export(text: str):
     return json.loads(text, parse_constant=_refuse_number, parse_float=_finite)
 
 
+def _readable(value, *, integer: bool):
+    """What a number field may read from the file: a JSON number (a whole one for a
+    whole-number field) or, for a decimal, the text exports write it as."""
+    if isinstance(value, bool):  # true is 1 to Python, not a number to a person
+        raise ValidationError("")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        if not integer:
+            return str(value)  # its shortest text: 12.5, not 12.4999999999999
+        if value.is_integer():
+            return int(value)
+    if isinstance(value, str) and not integer:
+        return value
+    raise ValidationError("")
+
+
 def _number(model, name: str, value, row: dict):
     """A number for `model.name` from the file, checked as the model field checks it
     (type, range, digits); None stays None where the field allows it."""
@@ -185,17 +227,8 @@ def _number(model, name: str, value, row: dict):
     integer = isinstance(field, models.IntegerField)
     if value is None and field.null:
         return None
-    valid = (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and not (integer and isinstance(value, float) and not value.is_integer())
-    ) or (not integer and isinstance(value, str))  # exports write decimals as text
     try:
-        if not valid:
-            raise ValidationError("")
-        # A float through its shortest text: 12.5 is 12.5, not 12.4999999999999.
-        number = field.to_python(str(value) if isinstance(value, float) else value)
+        number = field.to_python(_readable(value, integer=integer))
         field.run_validators(number)
     except ValidationError:
         raise ImportRefused(
@@ -307,6 +340,26 @@ def import_snapshot(
             for user_id, role in organization.memberships.values_list("user_id", "role")
         )
         made: dict[str, object] = {}
+        # Rows are validated one by one and saved together at the end, kind by kind
+        # in the order they were made (parents first), then the links.
+        rows_of: dict[type, list] = defaultdict(list)
+        links: dict[models.ManyToManyField, set[tuple]] = defaultdict(set)
+
+        def create(model, **fields):
+            item = _valid(model, **fields)
+            rows_of[model].append(item)
+            return item
+
+        def link(item, name: str, keys) -> None:
+            """Note the links of `item` to the items the file names by key."""
+            field = type(item)._meta.get_field(name)
+            if not isinstance(keys, list):
+                raise TypeError(name)
+            for key in keys:
+                target = made[key]
+                if not isinstance(target, field.related_model):
+                    raise TypeError(f"{name}: {key}")
+                links[field].add((item.pk, target.pk))
 
         def make(model, rows, order_key="key", **parents):
             for order, row in enumerate(rows, start=1):
@@ -322,7 +375,7 @@ def import_snapshot(
                 yield order, row, fields
 
         for order, row, fields in make(Persona, aspects["personas"]):
-            made[row["key"]] = _create(
+            made[row["key"]] = create(
                 Persona,
                 workshop=workshop,
                 order=order,
@@ -331,19 +384,19 @@ def import_snapshot(
                 **fields,
             )
         for order, row, fields in make(Need, aspects["needs"], persona="persona"):
-            made[row["key"]] = _create(Need, workshop=workshop, order=order, author=by, **fields)
+            made[row["key"]] = create(Need, workshop=workshop, order=order, author=by, **fields)
         for order, row, fields in make(Alternative, aspects["alternatives"], need="need"):
-            made[row["key"]] = _create(
+            made[row["key"]] = create(
                 Alternative, workshop=workshop, order=order, author=by, kind=row["kind"], **fields
             )
         for order, row, fields in make(StrategyStatement, aspects["strategies"]):
-            made[row["key"]] = _create(
+            made[row["key"]] = create(
                 StrategyStatement, workshop=workshop, order=order, author=by, **fields
             )
         for order, row, fields in make(
             BusinessObjective, aspects["objectives"], strategy="strategy"
         ):
-            made[row["key"]] = _create(
+            made[row["key"]] = create(
                 BusinessObjective,
                 workshop=workshop,
                 order=order,
@@ -355,7 +408,7 @@ def import_snapshot(
         for order, row, fields in make(
             MajorInitiative, aspects["initiatives"], objective="objective"
         ):
-            made[row["key"]] = _create(
+            made[row["key"]] = create(
                 MajorInitiative,
                 workshop=workshop,
                 order=order,
@@ -365,13 +418,13 @@ def import_snapshot(
                 **fields,
             )
         for order, row, fields in make(StrategicBet, snapshot.get("bets", [])):
-            bet = _create(StrategicBet, workshop=workshop, order=order, author=by, **fields)
+            bet = create(StrategicBet, workshop=workshop, order=order, author=by, **fields)
             made[row["key"]] = bet
             for name in StrategicBet.LINK_FIELDS:
-                getattr(bet, name).set([made[k] for k in row.get(name, [])])
+                link(bet, name, row.get(name, []))
         catalogue = {k.code: k for k in CatalogueKpi.objects.all()}
         for order, row, fields in make(Kpi, snapshot.get("kpis", [])):
-            kpi = _create(
+            kpi = create(
                 Kpi,
                 workshop=workshop,
                 order=order,
@@ -387,9 +440,9 @@ def import_snapshot(
                 **fields,
             )
             made[row["key"]] = kpi
-            kpi.bets.set([made[k] for k in row.get("bets", [])])
+            link(kpi, "bets", row.get("bets", []))
         for order, row, fields in make(MomentOfTruth, snapshot.get("mots", []), persona="persona"):
-            moment = _create(
+            moment = create(
                 MomentOfTruth,
                 workshop=workshop,
                 order=order,
@@ -404,16 +457,19 @@ def import_snapshot(
                 **fields,
             )
             made[row["key"]] = moment
-            moment.bets.set([made[k] for k in row.get("bets", [])])
-            moment.kpis.set([made[k] for k in row.get("kpis", [])])
+            link(moment, "bets", row.get("bets", []))
+            link(moment, "kpis", row.get("kpis", []))
         for order, row, fields in make(HandshakeAgreement, snapshot.get("agreements", [])):
             template = templates[(row["area"], row["template_version"])]
-            covers = [
-                template.key_handshakes.index(text)
-                for text in row.get("covers", [])
-                if text in template.key_handshakes
-            ]
-            agreement = _create(
+            # Each handshake once, in the file's order.
+            covers = list(
+                dict.fromkeys(
+                    template.key_handshakes.index(text)
+                    for text in row.get("covers", [])
+                    if text in template.key_handshakes
+                )
+            )
+            agreement = create(
                 HandshakeAgreement,
                 workshop=workshop,
                 order=order,
@@ -425,8 +481,8 @@ def import_snapshot(
                 covers=covers,
                 **fields,
             )
-            agreement.bets.set([made[k] for k in row.get("bets", [])])
-            _create(
+            link(agreement, "bets", row.get("bets", []))
+            create(
                 AgreementEvent,
                 agreement=agreement,
                 author=by,
@@ -434,9 +490,23 @@ def import_snapshot(
                 new_status=agreement.status,
                 comment=_("Imported from a cvm-align export."),
             )
+        # A few inserts per kind rather than a few queries per row: the import holds
+        # the database's write lock for as short a time as it can. bulk_create skips
+        # the items' save(), whose only addition is the frozen check (this workshop is
+        # the draft made above) and their signals (caches: renewed below).
+        for model, items in rows_of.items():
+            model.objects.bulk_create(items, batch_size=500)
+        for field, pairs in links.items():
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            through = field.remote_field.through
+            through.objects.bulk_create(
+                (through(**{f"{source}_id": a, f"{target}_id": b}) for a, b in sorted(pairs)),
+                batch_size=500,
+            )
         # Every row was validated as a form would before it was saved; the
         # workshop last (a refusal anywhere rolls the whole import back).
         workshop.full_clean(exclude=["organization", "facilitator", "previous", "override_by"])
+        signals.workshop_changed(workshop.pk)
     except ValidationError as error:
         raise ImportRefused(
             _("The file has values this version cannot accept (%(detail)s); nothing was imported.")
