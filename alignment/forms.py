@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from alignment import transfer
 from alignment.models import (
     AgreementStatus,
     Alternative,
@@ -29,7 +28,56 @@ from alignment.models import (
 )
 from alignment.models.accounts import normalize_email, validate_email_address
 from alignment.models.workshop import TEXT_MAX, TITLE_MAX, quarter_validator
+from alignment.text import clean_user_text
 from handshakes.models import HandshakeTemplate
+
+
+def _takes_text(field: forms.Field) -> bool:
+    # Addresses are identities: refused when odd, never repaired into another one.
+    # Passwords are matched as typed.
+    return (
+        isinstance(field, forms.CharField)
+        and not isinstance(field, forms.EmailField)
+        and not isinstance(field.widget, forms.PasswordInput)
+    )
+
+
+class CleansUserText:
+    """Every form that takes text from people has this first among its bases.
+
+    Just before validation, each text field's submitted value goes through
+    alignment.text.clean_user_text (bidi controls and control characters removed;
+    line breaks kept where the widget is a textarea). It works on the submitted
+    data, so a field added later is covered without a line of its own, and
+    `required`, `max_length` and every clean_<field> judge the text that will be
+    stored; a form shown again after an error shows that text too.
+    """
+
+    def full_clean(self):
+        if self.is_bound:
+            self.data = self._data_without_invisible_characters()
+        super().full_clean()
+
+    def _data_without_invisible_characters(self):
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if not _takes_text(field) or key not in data:
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if hasattr(data, "setlist"):  # a QueryDict: every value sent under the name
+                data.setlist(key, _cleaned(data.getlist(key), multiline))
+            else:
+                data[key] = _cleaned(data[key], multiline)
+        return data
+
+
+def _cleaned(value, multiline: bool):
+    if isinstance(value, str):
+        return clean_user_text(value, multiline=multiline)
+    if isinstance(value, list | tuple):
+        return [_cleaned(item, multiline) for item in value]
+    return value
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -63,7 +111,7 @@ class EmailAddressField(forms.EmailField):
         return super().clean(value)
 
 
-class InviteForm(forms.Form):
+class InviteForm(CleansUserText, forms.Form):
     email = EmailAddressField(
         label=_("Email address"),
         max_length=254,
@@ -95,7 +143,7 @@ class InviteForm(forms.Form):
         return email
 
 
-class NewAccountForm(SetPasswordMixin, forms.Form):
+class NewAccountForm(CleansUserText, SetPasswordMixin, forms.Form):
     """Accepting an invitation with no account yet: a name and a password."""
 
     display_name = forms.CharField(
@@ -153,7 +201,7 @@ class RoleForm(forms.Form):
 # Workshop items -----------------------------------------------------------------
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(CleansUserText, forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["quarter", "title", "language"]
@@ -188,7 +236,7 @@ def _clean_text(value: str, *, required: bool) -> str:
     return value
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(CleansUserText, forms.ModelForm):
     """The form of every workshop item; a step's form names its model and fields.
 
     Choices of parents and links are limited to the workshop's own revealed items,
@@ -196,6 +244,9 @@ class ItemForm(forms.ModelForm):
     can never be chosen, even by a hand-made request.
     """
 
+    # Not required here: an added item has no version yet. An edit without one is
+    # refused by services.update_item as a conflict (the current text is shown),
+    # which a person can act on; an error on a hidden field they could not.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     workshop_fields: tuple[str, ...] = ()
     # Fields only the facilitator may set; removed from everyone else's form.
@@ -529,7 +580,7 @@ class AgreementForm(ItemForm):
         return cleaned
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleansUserText, forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         max_length=1000,
@@ -549,7 +600,7 @@ class CountdownForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=120, initial=5)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(CleansUserText, forms.Form):
     reason = forms.CharField(
         label=_("Reason for signing despite the blockers"),
         max_length=500,
@@ -566,7 +617,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleansUserText, forms.Form):
     file = forms.FileField(
         label=_("Workshop export (JSON)"),
         help_text=_("A file exported from cvm-align, up to 2 MB."),
@@ -585,7 +636,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         raw = upload.read()
         try:
-            parsed = json.loads(raw.decode("utf-8"))
+            parsed = transfer.read_export(raw.decode("utf-8"))
+        except transfer.ImportRefused as refusal:
+            raise forms.ValidationError(refusal.message) from None
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise forms.ValidationError(
                 _("This is not a JSON file exported from cvm-align.")
@@ -612,7 +665,7 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(CleansUserText, forms.Form):
     pdf = forms.FileField(
         label=_("A report PDF"),
         required=False,

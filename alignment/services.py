@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,6 +39,7 @@ from alignment.models.accounts import (
     validate_email_address,
 )
 from alignment.models.workshop import check_same_workshop
+from alignment.transfer import MAX_ITEMS_PER_KIND, too_many_items
 
 logger = logging.getLogger(__name__)
 
@@ -338,19 +340,20 @@ def add_item(workshop: Workshop, step, form, *, by):
     item.author = by
     # Whether a brainstorm is open on this step, read under the row lock: the page
     # that posted may predate the reveal (and the move to signing) that closed it.
+    # The lock also queues adds to one workshop, so the cap below holds exactly.
     brainstorm_step = (
         Workshop.objects.select_for_update()
         .values_list("brainstorm_step", flat=True)
         .get(pk=workshop.pk)
     )
     item.revealed = brainstorm_step != step.slug
-    last = (
-        step.model.objects.filter(workshop=workshop)
-        .order_by("-order")
-        .values_list("order", flat=True)
-        .first()
+    # One query for the cap and the position.
+    existing = step.model.objects.filter(workshop=workshop).aggregate(
+        count=Count("pk"), last=Max("order")
     )
-    item.order = (last or 0) + 1
+    if existing["count"] >= MAX_ITEMS_PER_KIND:
+        raise ServiceError(too_many_items(step.model))
+    item.order = (existing["last"] or 0) + 1
     _check_links(workshop, form)
     item.save()
     _save_links(item, form)
@@ -363,10 +366,15 @@ def add_item(workshop: Workshop, step, form, *, by):
 
 @transaction.atomic
 def update_item(workshop: Workshop, step, item, form, *, expected_version: int | None, by):
-    """Save an edit unless someone else saved the item since the editor loaded it."""
+    """Save an edit unless someone else saved the item since the editor loaded it.
+
+    An edit that names no version (left out or empty) is refused like a stale one:
+    nobody can tell what it was based on, and saving it would replace whatever is
+    there unseen. Every edit path comes through here, so this is the one check.
+    """
     ensure_editable(workshop)
     current = step.model.objects.select_for_update().get(pk=item.pk)
-    if expected_version is not None and current.version != expected_version:
+    if expected_version is None or current.version != expected_version:
         raise Conflict(
             _(
                 "Someone else changed this answer while you were editing. Their version is shown; "

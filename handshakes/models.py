@@ -112,11 +112,16 @@ class HandshakeTemplateQuerySet(models.QuerySet):
     def drafts(self) -> HandshakeTemplateQuerySet:
         return self.filter(status=Status.DRAFT)
 
+    def released(self) -> HandshakeTemplateQuerySet:
+        """Published and retired versions: their text has been made public, and a
+        workshop may have pinned any of them. Drafts are the curators' own."""
+        return self.exclude(status=Status.DRAFT)
+
     def visible_to(self, user) -> HandshakeTemplateQuerySet:
         """Published and retired versions for everyone; drafts for staff only."""
         if getattr(user, "is_staff", False):
             return self
-        return self.exclude(status=Status.DRAFT)
+        return self.released()
 
     def search(self, text: str) -> HandshakeTemplateQuerySet:
         """The area name or any text of the template contains `text`."""

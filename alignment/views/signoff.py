@@ -199,7 +199,7 @@ def import_json(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except transfer.ImportRefused as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(refusal.field, refusal.message)
         else:
             messages.success(
                 request,

@@ -66,7 +66,8 @@ def test_an_import_is_all_or_nothing(filled, lead, as_lead, organization):
     total = writes_of(
         lambda: transfer.import_snapshot(organization, data, quarter="2031-Q1", by=lead)
     )
-    assert total >= 30
+    # The workshop, its participants, one insert per kind of item and of link, the audit.
+    assert total >= 20
 
     def request():
         upload = SimpleUploadedFile("export.json", body, "application/json")

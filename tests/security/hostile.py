@@ -61,6 +61,14 @@ numbers = st.one_of(
     st.decimals(allow_nan=True, allow_infinity=True),
 ).map(str)
 scalar = st.one_of(st.sampled_from(NASTY), text, long_text, numbers)
+# Numbers as a JSON file carries them: json.dumps writes the non-finite floats as
+# Infinity, -Infinity and NaN, which json.loads reads back (and 1e400 reads as inf).
+json_numbers = st.one_of(
+    st.sampled_from([float("inf"), float("-inf"), float("nan"), 1e308, -0.0, 10**20, True]),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    numbers,
+)
 # A field sent several times is a wrong type for a single field; sent no times, missing.
 value = st.one_of(scalar, st.lists(scalar, max_size=3))
 

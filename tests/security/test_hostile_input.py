@@ -8,6 +8,8 @@ null bytes, numbers out of range and other organisations' ids.
 
 from __future__ import annotations
 
+import itertools
+import json
 import uuid
 
 import pytest
@@ -26,6 +28,7 @@ from tests.security.hostile import (
     edits,
     foreign_links,
     invalid_rows,
+    json_numbers,
     scalar,
 )
 from tests.security.routes import FACILITATION_ACTIONS
@@ -237,6 +240,51 @@ def test_verification_of_hostile_files(room, as_leader):
         assert changed_tables(before, database_state()) == []
 
     run()
+
+
+# Where an export carries numbers the import stores: (list, field).
+EXPORT_NUMBERS = [
+    (("aspects", "personas"), "share_of_base"),
+    (("kpis",), "baseline"),
+    (("kpis",), "target"),
+    (("mots",), "impact"),
+    (("mots",), "performance"),
+    (("agreements",), "quality"),
+]
+
+
+def test_imports_with_hostile_numbers(room, as_lead):
+    """Any number in any numeric place of an export: imported whole or refused whole
+    with a message, never a server error, never a row its model would refuse."""
+    data, content_hash = signoff.current_content(room.workshop)
+    quarters = (f"{2040 + n // 4}-Q{n % 4 + 1}" for n in itertools.count())
+
+    @HOSTILE
+    @given(
+        changes=st.lists(
+            st.tuples(st.sampled_from(EXPORT_NUMBERS), json_numbers), min_size=1, max_size=3
+        )
+    )
+    def run(changes):
+        snapshot = json.loads(json.dumps(data))
+        for (path, field), number in changes:
+            rows = snapshot
+            for key in path:
+                rows = rows[key]
+            rows[0][field] = number
+        body = json.dumps({"content_hash": content_hash, "snapshot": snapshot}).encode()
+        before = database_state()
+        response = as_lead.post(
+            "/o/acme/workshops/import",
+            {"file": _file("export.json", body, "application/json"), "quarter": next(quarters)},
+        )
+        assert response.status_code in (302, 422), changes
+        if response.status_code == 422:
+            assert response.context["form"].errors["file"], changes
+            assert changed_tables(before, database_state()) == [], changes
+
+    run()
+    assert invalid_rows() == []
 
 
 def test_uuid_shaped_garbage_in_urls_is_not_found(room, as_lead):
