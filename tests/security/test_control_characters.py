@@ -18,7 +18,7 @@ from django.db import connection
 
 from alignment import forms as alignment_forms
 from alignment import services, signoff, steps
-from alignment.forms import CleansUserText, MemberAddForm
+from alignment.forms import CleansUserText, InviteForm, NewAccountForm
 from alignment.models import AgreementEvent, Workshop
 from alignment.text import clean_user_text
 from tests.security.conftest import form_data
@@ -188,8 +188,8 @@ def test_a_new_workshop_s_title_is_cleaned(organization, as_lead):
     assert Workshop.objects.get(quarter="2031-Q1").title == "Next year"
 
 
-def test_a_new_member_s_name_and_title_are_cleaned(organization):
-    form = MemberAddForm(
+def test_an_invited_person_s_name_and_title_are_cleaned(organization):
+    form = InviteForm(
         {
             "email": "new.person@acme.test",
             "display_name": sprinkled("New Person"),
@@ -201,6 +201,19 @@ def test_a_new_member_s_name_and_title_are_cleaned(organization):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["display_name"] == "New Person"
     assert form.cleaned_data["title"] == "Head of pricing"
+
+
+def test_the_name_chosen_with_a_new_account_is_cleaned(db):
+    form = NewAccountForm(
+        {
+            "display_name": sprinkled("New Person"),
+            "new_password1": "a long and unusual phrase 2026",
+            "new_password2": "a long and unusual phrase 2026",
+        },
+        email="new.person@acme.test",
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["display_name"] == "New Person"
 
 
 def test_an_import_is_cleaned_like_a_form(room, as_lead, lead):
