@@ -105,42 +105,44 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def invitation_resend(request: HttpRequest, slug: str, invitation_key) -> HttpResponse:
+def _people_action(request: HttpRequest, slug: str, act) -> HttpResponse:
+    """An organisation admin's action on People and roles: `act(membership)` does it
+    through a service and returns the confirmation; a refusal is shown instead."""
     membership = get_membership_or_404(request.user, slug)
     require(membership.can_manage_members)
-    invitation = get_invitation_or_404(membership, invitation_key)
     try:
-        services.resend_invitation(invitation, by=request.user, link_for=request.build_absolute_uri)
+        done = act(membership)
     except services.ServiceError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(
-            request,
-            _("A new invitation is on its way to %(email)s; the earlier link no longer works.")
-            % {"email": invitation.email},
-        )
+        messages.success(request, done)
     return redirect("alignment:members", membership.organization.slug)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, invitation_key) -> HttpResponse:
+    def resend(membership: Membership) -> str:
+        invitation = get_invitation_or_404(membership, invitation_key)
+        services.resend_invitation(invitation, by=request.user, link_for=request.build_absolute_uri)
+        return _(
+            "A new invitation is on its way to %(email)s; the earlier link no longer works."
+        ) % {"email": invitation.email}
+
+    return _people_action(request, slug, resend)
 
 
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, slug: str, invitation_key) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    require(membership.can_manage_members)
-    invitation = get_invitation_or_404(membership, invitation_key)
-    try:
+    def revoke(membership: Membership) -> str:
+        invitation = get_invitation_or_404(membership, invitation_key)
         services.revoke_invitation(invitation, by=request.user)
-    except services.ServiceError as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request,
-            _("The invitation to %(email)s is withdrawn; its link no longer works.")
-            % {"email": invitation.email},
-        )
-    return redirect("alignment:members", membership.organization.slug)
+        return _("The invitation to %(email)s is withdrawn; its link no longer works.") % {
+            "email": invitation.email
+        }
+
+    return _people_action(request, slug, revoke)
 
 
 GONE = {
@@ -230,43 +232,32 @@ def _invitation_page(
 @login_required
 @require_POST
 def member_role(request: HttpRequest, slug: str, member_key) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    require(membership.can_manage_members)
-    target = _get_member(membership, member_key)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose one of the listed roles."))
-    else:
-        try:
-            target = services.change_role(target, form.cleaned_data["role"], by=request.user)
-        except services.ServiceError as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is now %(role)s.")
-                % {"name": target.user, "role": target.get_role_display()},
-            )
-    return redirect("alignment:members", membership.organization.slug)
+    def change(membership: Membership) -> str:
+        target = _get_member(membership, member_key)
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            raise services.ServiceError(_("Please choose one of the listed roles."))
+        target = services.change_role(target, form.cleaned_data["role"], by=request.user)
+        return _("%(name)s is now %(role)s.") % {
+            "name": target.user,
+            "role": target.get_role_display(),
+        }
+
+    return _people_action(request, slug, change)
 
 
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, slug: str, member_key) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    require(membership.can_manage_members)
-    target = _get_member(membership, member_key)
-    try:
+    def remove(membership: Membership) -> str:
+        target = _get_member(membership, member_key)
         services.remove_member(target, by=request.user)
-    except services.ServiceError as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s no longer has access to %(organization)s.")
-            % {"name": target.user, "organization": membership.organization},
-        )
-    return redirect("alignment:members", membership.organization.slug)
+        return _("%(name)s no longer has access to %(organization)s.") % {
+            "name": target.user,
+            "organization": membership.organization,
+        }
+
+    return _people_action(request, slug, remove)
 
 
 def _get_member(membership: Membership, member_key) -> Membership:
