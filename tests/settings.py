@@ -7,4 +7,14 @@ import os
 
 os.environ.setdefault("DEBUG", "true")
 
+# `make test` runs the suite in parallel processes (pytest-xdist): each has a test
+# database of its own (pytest-django names it), and here a Redis database of its
+# own, because every test starts by clearing the cache. Set in the environment, so
+# that a worker process a test starts (Celery) shares its test's cache.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL", "").startswith("redis"):
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    if _db.isdigit():
+        os.environ["REDIS_URL"] = f"{_base}/{10 + int(_xdist_worker[2:])}"
+
 from cvm_align.settings import *  # noqa: E402, F403

@@ -71,7 +71,9 @@ def open_as(browser, live_server):
                 }
             ]
         )
-        context.set_default_timeout(10_000)
+        # Generous: the last signature renders the report inside the request (tasks
+        # are eager here), which takes up to ~20 s on a busy 2-core machine.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []

@@ -30,7 +30,7 @@ def link_in(message, path: str) -> str:
 
 def fresh_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     return context, context.new_page()
 
 

