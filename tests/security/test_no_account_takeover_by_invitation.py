@@ -8,10 +8,14 @@ an existing account joins only by signing in as itself.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 
-from alignment.models import Membership, Role
+from alignment.models import Membership, Role, User
 from tests.conftest import invitation_path
 from tests.factories import MembershipFactory, UserFactory
 
@@ -117,3 +121,21 @@ def test_the_link_is_useless_to_anyone_but_the_account_itself(
     assert membership.role == Role.ADMIN
     leader.refresh_from_db()
     assert leader.password == password_before  # the account is the person's own, unchanged
+
+
+def test_links_the_old_add_member_showed_to_admins_stop_working_after_the_upgrade():
+    # Before invitations, "add member" made an account without a usable password
+    # and showed the inviting admin a reset link for it: the upgrade voids them.
+    victim = UserFactory(email="victim@acme.test")
+    victim.set_unusable_password()
+    victim.save()
+    link_token = default_token_generator.make_token(victim)
+    with_password = UserFactory(email="keeps@acme.test")
+
+    migration = importlib.import_module("alignment.migrations.0011_void_links_shown_to_admins")
+    migration.void_links(apps, None)
+
+    victim = User.objects.get(pk=victim.pk)
+    assert not victim.has_usable_password()
+    assert not default_token_generator.check_token(victim, link_token)
+    assert signs_in(with_password.email, PASSWORD)
