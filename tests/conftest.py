@@ -19,6 +19,53 @@ from alignment.models import Role
 from cvm_align.celery import app as celery_app
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
+# The test database's content right after migrations (the shipped flavors, handshake
+# library and KPI catalogue), as Django serialized it for serialized rollbacks.
+_SHIPPED: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shipped_data(django_db_setup):
+    from django.db import connection
+
+    _SHIPPED[:] = [getattr(connection, "_test_serialized_contents", "")]
+    return _SHIPPED[0]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits for real (a browser test, threads racing) ends with its
+    database flushed, and the data the migrations ship goes with it. Put that data
+    back at once: in a parallel run the next test on this database may be any test,
+    not one that restores it first."""
+    yield
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        restore_shipped_data(item.config)
+
+
+def restore_shipped_data(config) -> None:
+    """Bring back the shipped reference data if a flush took it."""
+    import json
+
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    from alignment.models import CatalogueKpi
+
+    if not (_SHIPPED and _SHIPPED[0]):
+        return
+    with config.stash[blocking_manager_key].unblock():
+        if CatalogueKpi.objects.exists():
+            return
+        # Only our apps' rows: the flush's post_migrate signal re-creates content
+        # types and permissions.
+        ours = [
+            row
+            for row in json.loads(_SHIPPED[0])
+            if row["model"].split(".")[0] in ("alignment", "flavors", "handshakes")
+        ]
+        connections["default"].creation.deserialize_db_from_string(json.dumps(ours))
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):

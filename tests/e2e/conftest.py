@@ -6,14 +6,14 @@ it these tests are skipped locally, and fail in CI (CVM_REQUIRE_REAL_SERVICES).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
 from django.test import Client
+
+from tests.conftest import restore_shipped_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -87,35 +87,19 @@ def open_as(browser, live_server):
         context.close()
 
 
-@pytest.fixture(scope="session")
-def _reference_data_snapshot(django_db_setup, django_db_blocker) -> str:
-    """The test database's content right after migrations (the shipped flavors,
-    handshake library and KPI catalogue), as Django serialized it."""
-    return getattr(connection, "_test_serialized_contents", "")
-
-
 @pytest.fixture(autouse=True)
-def _reference_data(request, _reference_data_snapshot):
+def _reference_data(request):
     """Browser tests commit for real, so the database is emptied after each one.
     Django's serialized rollback would bring the migrations' data back, but it
     looks for it on the connection object, and Playwright's sync API runs the test
-    in another greenlet with connection objects of its own; restore it here."""
+    in another greenlet with connection objects of its own; restore it here (and
+    after each such test, tests/conftest.py)."""
     if "transactional_db" not in request.fixturenames and not request.node.get_closest_marker(
         "django_db"
     ):
         return
     request.getfixturevalue("transactional_db")
-    from alignment.models import CatalogueKpi
-
-    if _reference_data_snapshot and not CatalogueKpi.objects.exists():
-        # Only our apps' rows: content types and permissions are re-created by
-        # the flush's post_migrate signal already.
-        ours = [
-            row
-            for row in json.loads(_reference_data_snapshot)
-            if row["model"].split(".")[0] in ("alignment", "flavors", "handshakes")
-        ]
-        connections["default"].creation.deserialize_db_from_string(json.dumps(ours))
+    restore_shipped_data(request.config)
 
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.min.js"
