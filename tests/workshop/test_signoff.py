@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from alignment import quarters, services, signoff, steps
+from alignment import quarters, services, signoff, snapshot, steps
 from alignment.forms import PersonaForm
 from alignment.models import Persona, Report, Signature, Status
 from alignment.tasks import render_report
@@ -72,11 +72,18 @@ def test_signing_opens_only_without_blockers_or_with_an_override(workshop, lead)
 
 
 def test_each_leader_signs_and_the_last_one_freezes(signing, leader, second_leader, sign):
+    signed_content = current_hash(signing)
     assert sign(signing, leader) is None
     report = sign(signing, second_leader)
     signing.refresh_from_db()
     assert signing.status == Status.SIGNED
-    assert report.content_hash == current_hash(signing) or report.content_hash
+    # The report carries exactly what both leaders signed, and its stored snapshot
+    # hashes to it.
+    assert report.content_hash == signed_content
+    assert snapshot.content_hash(report.snapshot) == signed_content
+    assert set(
+        Signature.objects.filter(workshop=signing).values_list("content_hash", flat=True)
+    ) == {signed_content}
     assert [s["name"] for s in report.signatures] == ["Leo Leader", "Lea Second"]
     assert report.status == "ready" and report.pdf and len(report.pdf_sha256) == 64
 
