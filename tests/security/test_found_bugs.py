@@ -18,11 +18,12 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alignment import services, signoff
+from alignment import services
 from alignment.models import Participant, Workshop
 from flavors.diagnostic import DEMO_Q4_ANSWERS
 from tests.faults.dbfaults import FailingWrite
 from tests.security.dbstate import changed_tables, database_state
+from tests.security.exports import export_of
 from tests.security.hostile import HOSTILE, invalid_rows, scalar, text
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +31,6 @@ pytestmark = pytest.mark.django_db
 
 def upload(body: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile("export.json", body, "application/json")
-
-
-def export_of(workshop) -> dict:
-    data, content_hash = signoff.current_content(workshop)
-    return {"content_hash": content_hash, "snapshot": data}
 
 
 # Following the facilitator ------------------------------------------------------------

@@ -22,6 +22,7 @@ from alignment.models import HandshakeAgreement, Membership
 from flavors.diagnostic import DEMO_Q4_ANSWERS
 from tests.security.conftest import form_data
 from tests.security.dbstate import changed_tables, database_state
+from tests.security.exports import EXPORT_NUMBERS
 from tests.security.hostile import (
     HOSTILE,
     apply_edits,
@@ -240,17 +241,6 @@ def test_verification_of_hostile_files(room, as_leader):
         assert changed_tables(before, database_state()) == []
 
     run()
-
-
-# Where an export carries numbers the import stores: (list, field).
-EXPORT_NUMBERS = [
-    (("aspects", "personas"), "share_of_base"),
-    (("kpis",), "baseline"),
-    (("kpis",), "target"),
-    (("mots",), "impact"),
-    (("mots",), "performance"),
-    (("agreements",), "quality"),
-]
 
 
 def test_imports_with_hostile_numbers(room, as_lead):

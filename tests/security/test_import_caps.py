@@ -21,6 +21,7 @@ from alignment import demo, services, signoff, steps
 from alignment.models import Persona, Workshop
 from alignment.transfer import ITEM_LISTS, MAX_ITEMS_PER_KIND, MAX_LINKS_PER_IMPORT
 from tests.security.dbstate import changed_tables, database_state
+from tests.security.exports import rows_at
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +33,10 @@ def export(workshop, lead) -> dict:
     return {"content_hash": content_hash, "snapshot": data}
 
 
-def _rows(export: dict, path: tuple) -> list:
-    node = export["snapshot"]
-    for key in path:
-        node = node[key]
-    return node
-
-
 def with_rows(export: dict, path: tuple, count: int) -> dict:
     """The export with `count` rows in the list at `path`, copies of its first."""
     export = copy.deepcopy(export)
-    rows = _rows(export, path)
+    rows = rows_at(export, path)
     first = rows[0]
     prefix = "".join(c for c in first["key"] if c.isalpha())
     rows[:] = [{**copy.deepcopy(first), "key": f"{prefix}{n}"} for n in range(1, count + 1)]

@@ -13,20 +13,16 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from alignment import signoff, transfer
+from alignment import transfer
 from alignment.models import HandshakeAgreement, Workshop
 from handshakes import services as library
 from handshakes.models import HandshakeTemplate
 from tests.security.dbstate import changed_tables, database_state
+from tests.security.exports import export_of
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Unpublished: pricing may veto every campaign"
-
-
-def export_of(workshop) -> dict:
-    data, content_hash = signoff.current_content(workshop)
-    return {"content_hash": content_hash, "snapshot": data}
 
 
 def post_import(client, export: dict, quarter: str = "2031-Q1"):

@@ -14,9 +14,10 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from alignment import demo, signoff, transfer
+from alignment import demo, transfer
 from alignment.models import Kpi, MomentOfTruth, Persona, Workshop
 from tests.security.dbstate import changed_tables, database_state
+from tests.security.exports import EXPORT_NUMBERS, export_of, rows_at
 
 pytestmark = pytest.mark.django_db
 
@@ -30,37 +31,17 @@ def source(workshop, lead):
 
 PLACEHOLDER = "__the number__"
 
-# Where numbers are in an export: (list, field).
-NUMBERS = [
-    (("aspects", "personas"), "share_of_base"),
-    (("kpis",), "baseline"),
-    (("kpis",), "target"),
-    (("mots",), "impact"),
-    (("mots",), "performance"),
-    (("agreements",), "quality"),
-]
+NUMBERS = EXPORT_NUMBERS
 INTEGERS = {"impact", "performance", "quality"}
 
 # Written into the file as they are: what Python's json reads as a float that is not finite.
 NON_FINITE = ["Infinity", "-Infinity", "NaN", "1e400", "-1e400", "1E999"]
 
 
-def export_of(workshop) -> dict:
-    data, content_hash = signoff.current_content(workshop)
-    return {"content_hash": content_hash, "snapshot": data}
-
-
-def _rows(export: dict, path: tuple) -> list:
-    node = export["snapshot"]
-    for key in path:
-        node = node[key]
-    return node
-
-
 def with_number(workshop, path, field, json_text: str) -> bytes:
     """The workshop's export with `json_text` written as the first row's `field`."""
     export = export_of(workshop)
-    _rows(export, path)[0][field] = PLACEHOLDER
+    rows_at(export, path)[0][field] = PLACEHOLDER
     return json.dumps(export).encode().replace(f'"{PLACEHOLDER}"'.encode(), json_text.encode())
 
 
@@ -138,7 +119,7 @@ def test_it_refuses_a_value_its_field_cannot_hold(source, as_lead, path, field, 
     body = with_number(source, path, field, json_text)
     before = database_state()
     message = assert_refused_next_to_the_file(post(as_lead, body), before)
-    key = _rows(export_of(source), path)[0]["key"]
+    key = rows_at(export_of(source), path)[0]["key"]
     assert key in message or json_text.strip('"') in message, message
 
 
