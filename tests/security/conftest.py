@@ -30,6 +30,7 @@ from alignment.models import (
     Report,
     ReportStatus,
     Role,
+    Status,
     User,
     Workshop,
 )
@@ -310,6 +311,16 @@ def workshop(organization, lead, leader, observer):
         organization, quarter="2026-Q4", title="Q4 alignment", language="en", by=lead
     )
     services.transition(workshop, "live", by=lead)
+    workshop.refresh_from_db()
+    return workshop
+
+
+@pytest.fixture
+def signing(workshop, lead):
+    """The live workshop, made coherent and open for signatures."""
+    build_coherent(workshop, lead)
+    services.transition(workshop, Status.REVIEW, by=lead)
+    services.transition(workshop, Status.SIGNING, by=lead)
     workshop.refresh_from_db()
     return workshop
 

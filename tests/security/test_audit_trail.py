@@ -9,10 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from alignment import services, signoff
-from alignment.models import AuditEntry, Membership, Role, Status
+from alignment import signoff
+from alignment.models import AuditEntry, Membership, Role
 from tests.security.test_admin import change_url, page_values
-from tests.workshop.builders import build_coherent
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +21,6 @@ def actions(**filters) -> list[tuple[str, str]]:
         (e.action, str(e.actor) if e.actor else "")
         for e in AuditEntry.objects.filter(**filters).order_by("created", "id")
     ]
-
-
-@pytest.fixture
-def signing(workshop, lead):
-    build_coherent(workshop, lead)
-    services.transition(workshop, Status.REVIEW, by=lead)
-    services.transition(workshop, Status.SIGNING, by=lead)
-    workshop.refresh_from_db()
-    return workshop
 
 
 def test_signing_and_the_freeze_are_audited(

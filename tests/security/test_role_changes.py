@@ -13,7 +13,6 @@ from alignment import services, signoff, steps
 from alignment.models import Membership, Persona, Report, Role, Signature, Status
 from tests.factories import MembershipFactory, UserFactory
 from tests.security.conftest import client_for
-from tests.workshop.builders import build_coherent
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +66,6 @@ def test_a_lead_demoted_to_leader_no_longer_facilitates_or_reads_the_audit_log(
     assert as_lead.get(audit).status_code == 403
     # Before sign-off the live content is exported by the lead only.
     assert as_lead.get(export).status_code == 403
-
-
-@pytest.fixture
-def signing(workshop, lead):
-    build_coherent(workshop, lead)
-    services.transition(workshop, Status.REVIEW, by=lead)
-    services.transition(workshop, Status.SIGNING, by=lead)
-    workshop.refresh_from_db()
-    return workshop
 
 
 def _sign(user, workshop):
