@@ -761,6 +761,7 @@ def _join(invitation: Invitation, user: User) -> Membership:
         user=user,
         defaults={"role": invitation.role, "title": invitation.title},
     )
+    Participant.objects.seat_in_open_workshops(user, invitation.organization_id)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -139,6 +139,19 @@ class ParticipantQuerySet(models.QuerySet):
             ignore_conflicts=True,
         )
 
+    def seat_in_open_workshops(self, user, organization_id) -> None:
+        """Seat a new member in every workshop of the organisation not yet signed
+        (a signed workshop keeps the people it had)."""
+        self.bulk_create(
+            [
+                Participant(workshop_id=workshop_id, user=user)
+                for workshop_id in Workshop.objects.filter(organization_id=organization_id)
+                .exclude(status=Status.SIGNED)
+                .values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+
 
 class Participant(models.Model):
     """A person's own settings in one workshop.

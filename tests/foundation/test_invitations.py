@@ -9,7 +9,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from alignment.models import AuditEntry, Invitation, Membership, Role, User
+from alignment import services
+from alignment.models import (
+    AuditEntry,
+    Invitation,
+    Membership,
+    Participant,
+    Role,
+    Status,
+    User,
+    Workshop,
+)
 from alignment.models.accounts import hash_token
 from tests.conftest import invitation_path
 
@@ -296,3 +306,24 @@ def test_revoking_twice_says_so_and_changes_nothing(as_org_admin, invite, organi
     response = as_org_admin.post(f"/o/acme/invitations/{invitation.key}/resend", follow=True)
     assert "already accepted or withdrawn" in response.content.decode()
     assert AuditEntry.objects.filter(action="member.invitation_resent").count() == 0
+
+
+def test_a_person_who_joins_is_seated_in_the_workshops_not_yet_signed(
+    invite, organization, org_admin, lead, client
+):
+    open_one = services.create_workshop(
+        organization, quarter="2026-Q4", title="Open", language="en", by=lead
+    )
+    signed_one = services.create_workshop(
+        organization, quarter="2026-Q3", title="Signed", language="en", by=lead
+    )
+    Workshop.objects.filter(pk=signed_one.pk).update(status=Status.SIGNED)
+    _invitation, path = invite(organization, "nina@new.test", by=org_admin)
+
+    choose_password(client, path)
+
+    seated = set(
+        Participant.objects.filter(user__email="nina@new.test").values_list("workshop", flat=True)
+    )
+    # Counted among the open workshop's people; the signed one keeps the people it had.
+    assert seated == {open_one.pk}
