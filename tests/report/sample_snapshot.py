@@ -828,7 +828,9 @@ SIGNATURES: list[dict] = [
     },
 ]
 
-CONTENT_HASH = "3f9a1c0e7b52d4e8a6f01b9c2d7e43a5c8b6f2d0e1a9473b5c6d8e0f1a2b3c4d"
+# The SHA-256 of SAMPLE as leaders sign it: its canonical JSON without the
+# status, which only the rendered report adds (tests/report/test_sample_hash.py).
+CONTENT_HASH = "db37c8dfc160d3b7a52407798dc8a3cb43770c99376d04d235418ee9676c53af"
 
 MINIMAL: dict = {
     "format": "cvm-align/1",
