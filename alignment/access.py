@@ -2,6 +2,12 @@
 
 A person who is not a member of an organisation gets a 404 for anything in it,
 so that the existence of other organisations' data is never revealed.
+
+The rule for a workshop is membership of its organisation: `get_workshop_for_user`
+applies it to a request, `workshop_members` lists it (who is here) and
+`readers` gives it as a set that the live pages cache
+with a workshop's state (`alignment.realtime.live`) and ask through `may_open`.
+A rule added here reaches both.
 """
 
 from __future__ import annotations
@@ -74,6 +80,21 @@ class WorkshopAccess:
         if self.is_lead:
             return True
         return self.role == WorkshopRole.LEADER and item.author_id == self.membership.user_id
+
+
+def workshop_members(workshop_id):
+    """The memberships whose people may open a workshop: its organisation's."""
+    return Membership.objects.filter(organization__workshops=workshop_id)
+
+
+def readers(workshop_id) -> frozenset[int]:
+    """Who may open a workshop: the user ids of `workshop_members`."""
+    return frozenset(workshop_members(workshop_id).values_list("user_id", flat=True))
+
+
+def may_open(user_id: int, workshop_readers: frozenset[int]) -> bool:
+    """Whether a person may open a workshop, given its `readers` (maybe cached)."""
+    return user_id in workshop_readers
 
 
 def get_workshop_for_user(user, workshop_id) -> WorkshopAccess:

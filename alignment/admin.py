@@ -15,41 +15,32 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from alignment import agenda
 from alignment.models import (
-    Alternative,
     AuditEntry,
-    BusinessObjective,
     CatalogueKpi,
-    HandshakeAgreement,
     Kpi,
-    MajorInitiative,
     Membership,
-    MomentOfTruth,
-    Need,
     Organization,
     Participant,
-    Persona,
     Report,
-    ReportStatus,
     Signature,
-    StrategicBet,
-    StrategyStatement,
     User,
     Workshop,
 )
-from alignment.models.workshop import WorkshopFrozen
+from alignment.services import reports
+from alignment.services.audit import record
+from alignment.services.errors import MESSAGES, Frozen
+from alignment.services.items import save_from_admin
 
-FROZEN_NOTICE = _(
-    "This workshop is signed and frozen: it and its answers cannot change, here or "
-    "anywhere. Start the next quarter in the app to make changes."
-)
+# The one message for a signed workshop, as every other path gives it.
+FROZEN_NOTICE = MESSAGES["frozen"]
 
 # Buttons of a change form that only say how to go on after saving.
 _SAVE_BUTTONS = {"_save", "_continue", "_addanother", "_saveasnew"}
@@ -74,8 +65,6 @@ def _where(obj, *, deleting: bool = False) -> tuple[Organization | None, Worksho
 
 
 def _record(request, obj, action: str, **detail) -> None:
-    from alignment.services import record
-
     organization, workshop = _where(obj, deleting=action == "admin.deleted")
     record(
         organization,
@@ -117,8 +106,6 @@ class AuditedAdminMixin:
         every = request.POST.get("select_across") == "1"
         # Deleting logs each object itself (log_deletions), once confirmed.
         if response is not None and action != "delete_selected" and (selected or every):
-            from alignment.services import record
-
             record(
                 None,
                 request.user,
@@ -133,14 +120,14 @@ class AuditedAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except WorkshopFrozen:
+        except Frozen:
             # The workshop was signed between loading the page and saving it.
             return self._refuse_frozen(request)
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except WorkshopFrozen:
+        except Frozen:
             return self._refuse_frozen(request)
 
     def _refuse_frozen(self, request):
@@ -272,18 +259,7 @@ class SignatureInline(ReadOnlyMixin, admin.TabularInline):
 
 
 # The answers of a workshop, each with its list in the admin.
-ITEM_MODELS = [
-    Persona,
-    Need,
-    Alternative,
-    StrategyStatement,
-    BusinessObjective,
-    MajorInitiative,
-    StrategicBet,
-    Kpi,
-    MomentOfTruth,
-    HandshakeAgreement,
-]
+ITEM_MODELS = [kind.model for kind in agenda.item_kinds()]
 
 
 @admin.register(Workshop)
@@ -382,16 +358,9 @@ class WorkshopItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        from alignment import services, steps
-
-        with transaction.atomic():
-            # Like an edit in the app: a new version (an editor with the old one gets
-            # a conflict, not a silent overwrite), and the room sees the change.
-            workshop = Workshop.objects.select_for_update().get(pk=obj.workshop_id)
-            obj.version += 1
-            super().save_model(request, obj, form, change)
-            step = steps.step_for_model(type(obj))
-            services.bump(workshop, step=step.slug if step else "")
+        # Through the same workflow as an edit in the app (frozen check, new
+        # version, new revision), not straight to the row.
+        save_from_admin(obj)
 
 
 for _model in ITEM_MODELS:
@@ -428,17 +397,11 @@ class ReportAdmin(AuditedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Render the PDF again"), permissions=["view"])
     def render_again(self, request, queryset):
-        from alignment.tasks import render_report
-
-        ids = [
-            str(pk)
-            for pk in queryset.exclude(status=ReportStatus.RENDERING).values_list("pk", flat=True)
-        ]
         # The task replaces the file and is safe to run twice; the signed snapshot
         # it renders from never changes.
-        transaction.on_commit(lambda: [render_report.delay(pk) for pk in ids])
+        count = reports.render_again(queryset)
         self.message_user(
-            request, gettext("%(count)s reports will be rendered again.") % {"count": len(ids)}
+            request, gettext("%(count)s reports will be rendered again.") % {"count": count}
         )
 
 

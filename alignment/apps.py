@@ -9,7 +9,9 @@ class AlignmentConfig(AppConfig):
     verbose_name = _("Alignment workshops")
 
     def ready(self) -> None:
-        # Registers the agenda steps, in order; keeps the caches honest.
-        from alignment import agenda, signals  # noqa: F401
+        # Imported here, not at the top: Django imports an app's config before its
+        # models are ready, and the signal handlers (and the agenda they name
+        # steps from) need the models. Connecting them keeps the caches honest.
+        from alignment.realtime import signals
 
         signals.connect()

@@ -1,10 +1,10 @@
-"""Template context for pages rendered for the page cache (see alignment.pagecache)."""
+"""Template context for pages rendered for the page cache (see alignment.realtime.pagecache)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
-from alignment import pagecache
+from alignment.realtime import pagecache
 
 
 def page_slots(request: HttpRequest) -> dict:

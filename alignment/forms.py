@@ -6,7 +6,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from alignment import transfer
 from alignment.models import (
     AgreementStatus,
     Alternative,
@@ -28,6 +27,8 @@ from alignment.models import (
 )
 from alignment.models.accounts import normalize_email, validate_email_address
 from alignment.models.workshop import TEXT_MAX, TITLE_MAX, quarter_validator
+from alignment.services import transfer
+from alignment.services.errors import Refused
 from alignment.text import clean_user_text
 from handshakes.models import HandshakeTemplate
 
@@ -637,7 +638,7 @@ class ImportForm(CleansUserText, forms.Form):
         raw = upload.read()
         try:
             parsed = transfer.read_export(raw.decode("utf-8"))
-        except transfer.ImportRefused as refusal:
+        except Refused as refusal:
             raise forms.ValidationError(refusal.message) from None
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise forms.ValidationError(

@@ -2,13 +2,22 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alignment.views import accounts, quarters, signoff, steps, workshops
+from alignment.views import (
+    accounts,
+    facilitation,
+    poll,
+    quarters,
+    signoff,
+    steps,
+    transfer,
+    workshops,
+)
 
 app_name = "alignment"
 
 urlpatterns = [
     # First: every open page asks for it every two seconds.
-    path("w/<uuid:workshop_id>/poll", steps.poll, name="poll"),
+    path("w/<uuid:workshop_id>/poll", poll.poll, name="poll"),
     path("", accounts.home, name="home"),
     path("o/<slug:slug>/", workshops.organization, name="organization"),
     path("o/<slug:slug>/members/", accounts.members, name="members"),
@@ -38,16 +47,16 @@ urlpatterns = [
     path("w/<uuid:workshop_id>/override", signoff.override, name="override"),
     path("w/<uuid:workshop_id>/report/status", signoff.report_status, name="report_status"),
     path("w/<uuid:workshop_id>/report.pdf", signoff.report_pdf, name="report_pdf"),
-    path("w/<uuid:workshop_id>/export.json", signoff.export_json, name="export_json"),
-    path("o/<slug:slug>/workshops/import", signoff.import_json, name="import_json"),
+    path("w/<uuid:workshop_id>/export.json", transfer.export_json, name="export_json"),
+    path("o/<slug:slug>/workshops/import", transfer.import_json, name="import_json"),
     path("o/<slug:slug>/verify", signoff.verify, name="verify"),
-    path("w/<uuid:workshop_id>/follow", steps.follow, name="follow"),
+    path("w/<uuid:workshop_id>/follow", facilitation.follow, name="follow"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/", steps.step_page, name="step"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/items", steps.item_create, name="item_create"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/reorder", steps.step_reorder, name="step_reorder"),
     path(
         "w/<uuid:workshop_id>/s/<slug:slug>/facilitate/<slug:action>",
-        steps.facilitate,
+        facilitation.facilitate,
         name="facilitate",
     ),
     path("w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>", steps.item_detail, name="item"),
@@ -66,7 +75,7 @@ urlpatterns = [
         steps.item_move,
         name="item_move",
     ),
-    path("w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/dot", steps.dot, name="dot"),
+    path("w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/dot", facilitation.dot, name="dot"),
     path(
         "w/<uuid:workshop_id>/agreements/<uuid:item_id>/comment",
         steps.agreement_comment,

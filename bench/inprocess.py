@@ -24,9 +24,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alignment import quarters, services, signals, signoff, steps
+from alignment import agenda
 from alignment.models import Report, ReportStatus, Status, User, Workshop
-from alignment.report import render_report_html, render_report_pdf, render_with
+from alignment.realtime import signals
+from alignment.report.render import render_report_html, render_report_pdf, render_with
+from alignment.services import quarters, signoff, workshops
 from bench import pages, tasks
 from bench.stats import median, percentile, ratio
 from bench.urls import BARE_URL
@@ -338,11 +340,11 @@ class Phase:
             quarter = quarters.next_quarter(quarter)
         with transaction.atomic():
             ws = quarters.start_next_quarter(source, by=lead, quarter=quarter)
-            services.transition(ws, Status.LIVE, by=lead)
-            services.transition(ws, Status.REVIEW, by=lead)
+            workshops.transition(ws, Status.LIVE, by=lead)
+            workshops.transition(ws, Status.REVIEW, by=lead)
             # The override lets signing open whatever the coherence review says.
             signoff.set_override(ws, "Benchmark: signing without a coherent picture.", by=lead)
-            services.transition(ws, Status.SIGNING, by=lead)
+            workshops.transition(ws, Status.SIGNING, by=lead)
         ws.refresh_from_db()
         signers = signoff.required_signers(ws)
         for participant in signers[:-1]:
@@ -395,7 +397,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "scale": args.scale,
         "database": connection.vendor,
-        "steps": [step.slug for step in steps.all_steps()],
+        "steps": [step.slug for step in agenda.all_steps()],
     }
     try:
         results["setup"] = phase.prepare()

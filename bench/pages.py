@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from alignment import steps
+from alignment import agenda
 from alignment.models import Workshop
 from flavors.models import Flavor
 from handshakes.models import HandshakeTemplate
@@ -72,7 +72,7 @@ def poll_url(ws: Workshop, token: str, step: str = LIVE_STEP) -> str:
 
 
 def step_pages(ws: Workshop) -> list[Page]:
-    return [Page(f"step {step.slug}", step_url(ws, step.slug)) for step in steps.all_steps()]
+    return [Page(f"step {step.slug}", step_url(ws, step.slug)) for step in agenda.all_steps()]
 
 
 def workshop_pages(ws: Workshop) -> list[Page]:
@@ -88,7 +88,7 @@ def workshop_pages(ws: Workshop) -> list[Page]:
     if ws.is_frozen:
         pages.append(Page("report status", reverse("alignment:report_status", args=[pk])))
     else:
-        first = steps.get_step(LIVE_STEP).items(ws).first()
+        first = agenda.get_step(LIVE_STEP).items(ws).first()
         if first is not None:
             pages.append(
                 Page(

@@ -14,8 +14,8 @@ import re
 import pytest
 from django.test import Client
 
-from alignment import services
 from alignment.models import Role
+from alignment.services import people
 from cvm_align.celery import app as celery_app
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -211,7 +211,7 @@ def invite(django_capture_on_commit_callbacks, mailoutbox):
 
     def _invite(organization, email, *, by, role=Role.LEADER, display_name="Ines Invited"):
         with django_capture_on_commit_callbacks(execute=True):
-            invitation = services.invite(
+            invitation = people.invite(
                 organization,
                 email=email,
                 display_name=display_name,

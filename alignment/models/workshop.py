@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from flavors.diagnostic import DiagnosticError, score
+
 QUARTER_RE = re.compile(r"^(20\d\d)-Q([1-4])$")
 
 quarter_validator = RegexValidator(
@@ -117,8 +119,6 @@ class Workshop(models.Model):
     @property
     def flavor_result(self):
         """The diagnostic result, or None before the team has answered."""
-        from flavors.diagnostic import DiagnosticError, score
-
         if not self.flavor_answers:
             return None
         try:
@@ -183,23 +183,6 @@ class Participant(models.Model):
         return str(self.user)
 
 
-class WorkshopFrozen(Exception):
-    """A signed workshop refuses every change, whichever path it comes by."""
-
-    def __init__(self):
-        super().__init__(
-            str(_("This workshop is signed and frozen. Start the next quarter to make changes."))
-        )
-        self.message = str(self)
-
-
-def refuse_if_frozen(workshop_id) -> None:
-    # The last line of defence (the admin, the shell, a future view): services and
-    # views check first and say so more kindly.
-    if Workshop.objects.filter(pk=workshop_id, status=Status.SIGNED).exists():
-        raise WorkshopFrozen
-
-
 class AspectItemQuerySet(models.QuerySet):
     """Who may see which answers: the one place that decides.
 
@@ -259,14 +242,6 @@ class AspectItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        refuse_if_frozen(self.workshop_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        refuse_if_frozen(self.workshop_id)
-        return super().delete(*args, **kwargs)
 
 
 class Persona(AspectItem):

@@ -15,10 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from alignment import services
 from alignment.access import get_invitation_or_404, get_membership_or_404, require
 from alignment.forms import InviteForm, NewAccountForm, RoleForm
 from alignment.models import Membership, Role, User
+from alignment.services import people
+from alignment.services.errors import InvitationGone, Refused
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +72,10 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         form = InviteForm(request.POST, organization=org)
         if form.is_valid():
             try:
-                services.invite(
+                people.invite(
                     org, by=request.user, link_for=request.build_absolute_uri, **form.cleaned_data
                 )
-            except services.ServiceError as refusal:
+            except Refused as refusal:
                 form.add_error("email", refusal.message)
             else:
                 # The same reply whether the address has an account elsewhere, has
@@ -112,7 +113,7 @@ def _people_action(request: HttpRequest, slug: str, act) -> HttpResponse:
     require(membership.can_manage_members)
     try:
         done = act(membership)
-    except services.ServiceError as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, done)
@@ -124,7 +125,7 @@ def _people_action(request: HttpRequest, slug: str, act) -> HttpResponse:
 def invitation_resend(request: HttpRequest, slug: str, invitation_key) -> HttpResponse:
     def resend(membership: Membership) -> str:
         invitation = get_invitation_or_404(membership, invitation_key)
-        services.resend_invitation(invitation, by=request.user, link_for=request.build_absolute_uri)
+        people.resend_invitation(invitation, by=request.user, link_for=request.build_absolute_uri)
         return _(
             "A new invitation is on its way to %(email)s; the earlier link no longer works."
         ) % {"email": invitation.email}
@@ -137,7 +138,7 @@ def invitation_resend(request: HttpRequest, slug: str, invitation_key) -> HttpRe
 def invitation_revoke(request: HttpRequest, slug: str, invitation_key) -> HttpResponse:
     def revoke(membership: Membership) -> str:
         invitation = get_invitation_or_404(membership, invitation_key)
-        services.revoke_invitation(invitation, by=request.user)
+        people.revoke_invitation(invitation, by=request.user)
         return _("The invitation to %(email)s is withdrawn; its link no longer works.") % {
             "email": invitation.email
         }
@@ -158,7 +159,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation mail. Whoever holds it reads the invited mailbox:
     a new address chooses its password here; an existing account must be signed in
     as itself. Nothing changes until that person says yes."""
-    invitation = services.find_invitation(token)
+    invitation = people.find_invitation(token)
     if invitation is None:
         return _invitation_page(request, "unknown", status=404)
     user = request.user
@@ -175,8 +176,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         if request.method != "POST":
             return _invitation_page(request, "join", invitation)
         try:
-            services.accept_invitation(invitation, user=user)
-        except services.InvitationError as refusal:
+            people.accept_invitation(invitation, user=user)
+        except Refused as refusal:
             return _refused(request, invitation, refusal)
         return _welcome(request, invitation)
 
@@ -190,12 +191,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            new_user = services.accept_invitation_as_new_account(
+            new_user = people.accept_invitation_as_new_account(
                 invitation,
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["new_password1"],
             )
-        except services.InvitationError as refusal:
+        except Refused as refusal:
             return _refused(request, invitation, refusal)
         login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
         return _welcome(request, invitation)
@@ -207,7 +208,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def _refused(request: HttpRequest, invitation, refusal) -> HttpResponse:
     """Someone else was quicker (accepted, withdrawn, sent again) or the account
     signed in is not the invited one: say so, change nothing."""
-    if isinstance(refusal, services.InvitationGone):
+    if isinstance(refusal, InvitationGone):
         return _invitation_page(request, "gone", status=410, reason=refusal.message)
     state = "wrong_account" if request.user.is_authenticated else "sign_in"
     return _invitation_page(request, state, invitation, status=403)
@@ -236,8 +237,8 @@ def member_role(request: HttpRequest, slug: str, member_key) -> HttpResponse:
         target = _get_member(membership, member_key)
         form = RoleForm(request.POST)
         if not form.is_valid():
-            raise services.ServiceError(_("Please choose one of the listed roles."))
-        target = services.change_role(target, form.cleaned_data["role"], by=request.user)
+            raise Refused("role_unknown")
+        target = people.change_role(target, form.cleaned_data["role"], by=request.user)
         return _("%(name)s is now %(role)s.") % {
             "name": target.user,
             "role": target.get_role_display(),
@@ -251,7 +252,7 @@ def member_role(request: HttpRequest, slug: str, member_key) -> HttpResponse:
 def member_remove(request: HttpRequest, slug: str, member_key) -> HttpResponse:
     def remove(membership: Membership) -> str:
         target = _get_member(membership, member_key)
-        services.remove_member(target, by=request.user)
+        people.remove_member(target, by=request.user)
         return _("%(name)s no longer has access to %(organization)s.") % {
             "name": target.user,
             "organization": membership.organization,

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alignment import services
 from alignment.access import WorkshopAccess, require
-from alignment.views.steps import step_context
+from alignment.services import workshops
+from alignment.services.errors import Refused
+from alignment.views.base import step_context
 from flavors.diagnostic import DiagnosticForm
 from flavors.views import result_context
 
@@ -23,8 +24,8 @@ def flavor_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpRespo
         form = DiagnosticForm(request.POST)
         if form.is_valid():
             try:
-                services.save_flavor_answers(workshop, form.cleaned_data, by=request.user)
-            except services.ServiceError as refusal:
+                workshops.save_flavor_answers(workshop, form.cleaned_data, by=request.user)
+            except Refused as refusal:
                 messages.error(request, refusal.message)
             else:
                 messages.success(

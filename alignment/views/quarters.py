@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from alignment import quarters
 from alignment.access import get_workshop_for_user, require
+from alignment.domain import comparison
 from alignment.models import Workshop
+from alignment.services import quarters
+from alignment.services.errors import Refused
 
 
 @login_required
@@ -21,7 +23,7 @@ def next_quarter(request: HttpRequest, workshop_id) -> HttpResponse:
     require(access.is_lead)
     try:
         clone = quarters.start_next_quarter(access.workshop, by=request.user)
-    except quarters.CloneRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect("alignment:workshop", access.workshop.pk)
     messages.success(
@@ -52,10 +54,10 @@ def compare(request: HttpRequest, workshop_id) -> HttpResponse:
         other = next((w for w in others if w.pk == workshop.previous_id), None)
     elif others:
         other = others[0]
-    comparison = None
+    compared = None
     if other is not None:
         before, after = sorted([other, workshop], key=lambda w: w.quarter)
-        comparison = quarters.compare(before, after)
+        compared = comparison.compare(before, after)
     return render(
         request,
         "alignment/compare.html",
@@ -65,6 +67,6 @@ def compare(request: HttpRequest, workshop_id) -> HttpResponse:
             "organization": workshop.organization,
             "others": others,
             "other": other,
-            "comparison": comparison,
+            "comparison": compared,
         },
     )

@@ -10,9 +10,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alignment import coherence, pagecache, services, steps
+from alignment import agenda
 from alignment.access import WorkshopAccess
-from alignment.views.steps import step_context
+from alignment.domain import coherence
+from alignment.domain.visibility import hidden_answers
+from alignment.realtime import pagecache
+from alignment.services.errors import message_for
+from alignment.views.base import step_context
 
 # The column headers' labels, by the kinds coherence.traceability() gives the columns.
 KIND_LABELS = {
@@ -27,13 +31,13 @@ def review_context(access: WorkshopAccess) -> dict:
     result = coherence.evaluate(data)
     matrix = coherence.traceability(data)
     marks = [matrix.row(bet) for bet in matrix.bets]
-    by_slug = {s.slug: s for s in steps.all_steps()}
-    hidden = services.hidden_answers(access.workshop)
+    by_slug = {s.slug: s for s in agenda.all_steps()}
+    hidden = hidden_answers(access.workshop)
     return {
         "review": result,
         # Not a rule of the review (it scores what the team sees), but it stands
         # between the team and sign-off just the same.
-        "hidden_answers": hidden.message if hidden else "",
+        "hidden_answers": message_for("hidden_answers", steps=hidden.steps_text) if hidden else "",
         "matrix": _matrix_table(matrix, marks),
         "blockers": [(f, by_slug.get(f.step)) for f in result.blockers],
         "warnings": [(f, by_slug.get(f.step)) for f in result.warnings],
@@ -127,6 +131,11 @@ def review_html(access: WorkshopAccess, *, oob: bool = False) -> SafeString:
         return mark_safe(render_to_string("alignment/step_review.html#review", context))
 
     return pagecache.shared(access.workshop, f"review-html-{oob}", render_review)
+
+
+def review_live_context(access: WorkshopAccess) -> dict:
+    """What the live pages swap on the review step when anything changed."""
+    return {"review_html": review_html(access, oob=True)}
 
 
 def review_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpResponse:

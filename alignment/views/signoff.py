@@ -1,9 +1,8 @@
-"""Step 13: sign-off, the signed report, JSON export and import, verification."""
+"""Step 13: sign-off, the signed report, and checking a report against the record."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 
 from django.contrib import messages
@@ -14,11 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alignment import coherence, pagecache, services, signoff, snapshot, transfer
 from alignment.access import WorkshopAccess, get_membership_or_404, get_workshop_for_user, require
-from alignment.forms import ImportForm, OverrideForm, VerifyForm
+from alignment.domain import coherence
+from alignment.domain.visibility import hidden_answers
+from alignment.forms import OverrideForm, VerifyForm
 from alignment.models import Report, ReportStatus, Status
-from alignment.views.steps import step_context
+from alignment.realtime import pagecache
+from alignment.services import signoff
+from alignment.services.audit import record
+from alignment.services.errors import Refused, message_for
+from alignment.views.base import step_context
 
 
 def _signoff_url(workshop) -> str:
@@ -41,8 +45,9 @@ def signoff_context(access: WorkshopAccess) -> dict:
     def content() -> tuple[str, coherence.Review, str]:
         loaded = coherence.load(workshop)
         _data, content_hash = signoff.current_content(workshop, loaded)
-        hidden = services.hidden_answers(workshop)
-        return content_hash, coherence.evaluate(loaded), hidden.message if hidden else ""
+        hidden = hidden_answers(workshop)
+        message = message_for("hidden_answers", steps=hidden.steps_text) if hidden else ""
+        return content_hash, coherence.evaluate(loaded), message
 
     # The same for every leader looking at this state of the workshop: computed once.
     content_hash, review, hidden = pagecache.shared(workshop, "signoff-state", content)
@@ -80,7 +85,7 @@ def sign(request: HttpRequest, workshop_id) -> HttpResponse:
         report = signoff.sign(
             access.workshop, by=request.user, content_hash=request.POST.get("content_hash", "")
         )
-    except signoff.SignOffRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
     else:
         if report is None:
@@ -104,7 +109,7 @@ def override(request: HttpRequest, workshop_id) -> HttpResponse:
     if form.is_valid():
         try:
             signoff.set_override(access.workshop, form.cleaned_data["reason"], by=request.user)
-        except services.ServiceError as refusal:
+        except Refused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(
@@ -139,7 +144,7 @@ def report_pdf(request: HttpRequest, workshop_id) -> HttpResponse:
     report = Report.objects.filter(workshop=access.workshop, status=ReportStatus.READY).first()
     if report is None or not report.pdf:
         raise Http404(_("The report is not ready yet."))
-    services.record(
+    record(
         access.workshop.organization,
         request.user,
         "report.downloaded",
@@ -151,66 +156,6 @@ def report_pdf(request: HttpRequest, workshop_id) -> HttpResponse:
         as_attachment=True,
         filename=report.filename,
         content_type="application/pdf",
-    )
-
-
-@login_required
-@require_GET
-def export_json(request: HttpRequest, workshop_id) -> HttpResponse:
-    """The workshop's snapshot as JSON: the signed one for every member, or the live
-    content for the lead before sign-off."""
-    access = get_workshop_for_user(request.user, workshop_id)
-    workshop = access.workshop
-    report = Report.objects.filter(workshop=workshop).first()
-    if report is not None:
-        data, content_hash = report.snapshot, report.content_hash
-    else:
-        require(access.is_lead)
-        data, content_hash = signoff.current_content(workshop)
-    services.record(
-        workshop.organization, request.user, "workshop.exported", workshop, workshop=workshop
-    )
-    body = json.dumps(
-        {"content_hash": content_hash, "snapshot": data, "lineage": snapshot.lineages(workshop)},
-        ensure_ascii=False,
-        indent=2,
-        sort_keys=True,
-    )
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="cvm-alignment-{workshop.organization.slug}-{workshop.quarter}.json"'
-    )
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_json(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership_or_404(request.user, slug)
-    require(membership.can_facilitate)
-    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workshop = transfer.import_snapshot(
-                membership.organization,
-                form.cleaned_data["snapshot"],
-                lineage=form.cleaned_data.get("lineage") or {},
-                quarter=form.cleaned_data["quarter"],
-                by=request.user,
-            )
-        except transfer.ImportRefused as refusal:
-            form.add_error(refusal.field, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("Imported as a new draft for %(quarter)s.") % {"quarter": workshop.quarter},
-            )
-            return redirect("alignment:workshop", workshop.pk)
-    return render(
-        request,
-        "alignment/import.html",
-        {"membership": membership, "organization": membership.organization, "form": form},
-        status=422 if form.errors else 200,
     )
 
 

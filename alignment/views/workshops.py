@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alignment import live, pagecache, services, steps
+from alignment import agenda
 from alignment.access import (
     WorkshopAccess,
     get_membership_or_404,
@@ -21,12 +21,15 @@ from alignment.access import (
 )
 from alignment.forms import WorkshopForm
 from alignment.models import AuditEntry, Report, Status, Workshop
+from alignment.realtime import live, pagecache
+from alignment.services import workshops
+from alignment.services.errors import Refused
 
 
 @login_required
 def organization(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership_or_404(request.user, slug)
-    workshops = (
+    listed = (
         Workshop.objects.filter(organization=membership.organization)
         .select_related("facilitator")
         .annotate(people=Count("participants"))
@@ -38,7 +41,7 @@ def organization(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "membership": membership,
             "organization": membership.organization,
-            "workshops": workshops,
+            "workshops": listed,
         },
     )
 
@@ -50,7 +53,7 @@ def workshop_new(request: HttpRequest, slug: str) -> HttpResponse:
     organization = membership.organization
     form = WorkshopForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        workshop = services.create_workshop(organization, by=request.user, **form.cleaned_data)
+        workshop = workshops.create_workshop(organization, by=request.user, **form.cleaned_data)
         messages.success(
             request, _("The %(quarter)s workshop is ready.") % {"quarter": workshop.quarter}
         )
@@ -63,25 +66,6 @@ def workshop_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def agenda(workshop: Workshop, current=None, *, viewer) -> list[dict]:
-    """Every step with the number of its items this person sees, counted in one query."""
-    counts = steps.count_items(workshop, lambda items: items.visible_to(viewer))
-    rows = []
-    for step in steps.all_steps():
-        count = counts.get(step.slug, 0) if step.has_items else None
-        done = bool(count) if step.has_items else bool(step.is_done and step.is_done(workshop))
-        rows.append(
-            {
-                "step": step,
-                "count": count,
-                "done": done,
-                "is_current": step.slug == workshop.current_step,
-                "is_here": current is not None and step.slug == current.slug,
-            }
-        )
-    return rows
-
-
 @login_required
 def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
     return pagecache.serve(request, workshop_id, "", partial(_overview, request))
@@ -90,7 +74,7 @@ def workshop_overview(request: HttpRequest, workshop_id) -> HttpResponse:
 def _overview(request: HttpRequest, access: WorkshopAccess) -> HttpResponse:
     workshop = access.workshop
     here = live.touch(workshop.pk, request.user.pk, "")
-    rows = agenda(workshop, viewer=request.user)
+    rows = agenda.progress(workshop, viewer=request.user)
     item_rows = [r for r in rows if r["count"] is not None or r["step"].is_done]
     return render(
         request,
@@ -103,10 +87,10 @@ def _overview(request: HttpRequest, access: WorkshopAccess) -> HttpResponse:
             "done_steps": sum(1 for r in item_rows if r["done"]),
             "item_step_count": len(item_rows),
             "presence": live.presence(live.people(workshop.pk), here),
-            "transitions": [Status(s) for s in sorted(services.TRANSITIONS[workshop.status])],
-            "current": steps.get_step(workshop.current_step)
+            "transitions": [Status(s) for s in sorted(workshops.TRANSITIONS[workshop.status])],
+            "current": agenda.get_step(workshop.current_step)
             if workshop.current_step
-            else steps.first_step(),
+            else agenda.first_step(),
             "live_token": live.token(workshop.revision, here),
             "flavor_result": workshop.flavor_result,
             "report": Report.objects.filter(workshop=workshop).first(),
@@ -120,10 +104,10 @@ def workshop_status(request: HttpRequest, workshop_id) -> HttpResponse:
     access = get_workshop_for_user(request.user, workshop_id)
     require(access.is_lead)
     try:
-        workshop = services.transition(
+        workshop = workshops.transition(
             access.workshop, request.POST.get("status", ""), by=request.user
         )
-    except services.ServiceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(

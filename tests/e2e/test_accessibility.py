@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from alignment import steps
+from alignment import agenda
 from alignment.models import User, Workshop
 from tests.e2e.conftest import serious_accessibility_violations
 
@@ -30,7 +30,7 @@ def test_pages_have_no_serious_accessibility_violations(open_as, demo, width):
         "/o/demo-telco/verify",
         "/o/demo-telco/workshops/import",
         f"/w/{demo.pk}/",
-        *[f"/w/{demo.pk}/s/{step.slug}/" for step in steps.all_steps()],
+        *[f"/w/{demo.pk}/s/{step.slug}/" for step in agenda.all_steps()],
         f"/w/{demo.pk}/compare",
         f"/w/{demo.pk}/audit",
         f"/w/{q3.pk}/s/signoff/",

@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from alignment import services
 from alignment.models import Persona, Status
+from alignment.services import workshops
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
 def workshop(organization, lead, leader, observer):
-    workshop = services.create_workshop(
+    workshop = workshops.create_workshop(
         organization, quarter="2026-Q4", title="Q4 alignment", language="en", by=lead
     )
-    services.transition(workshop, Status.LIVE, by=lead)
+    workshops.transition(workshop, Status.LIVE, by=lead)
     return workshop
 
 

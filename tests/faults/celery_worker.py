@@ -37,9 +37,12 @@ def _slow_first_render(**kwargs) -> None:
     marker = os.environ.get("CVM_TEST_SLOW_RENDER_ONCE")
     if _patched or not marker:
         return
-    from alignment import report
+    # Imported when the first task starts: by then the worker has set Django up.
+    from alignment.services import reports
 
-    real = report.render_report_pdf
+    # The name the render really calls: `reports.render_pdf_for` looks it up in
+    # its own module.
+    real = reports.render_report_pdf
 
     def render_report_pdf(*args, **kw):
         path = Path(marker)
@@ -49,7 +52,7 @@ def _slow_first_render(**kwargs) -> None:
             time.sleep(60)
         return real(*args, **kw)
 
-    report.render_report_pdf = render_report_pdf
+    reports.render_report_pdf = render_report_pdf
     _patched = True
 
 

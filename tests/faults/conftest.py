@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from alignment import services
 from alignment.models import Status
+from alignment.services import workshops
 from tests.factories import MembershipFactory, UserFactory
 from tests.workshop.builders import build_coherent
 
@@ -47,10 +47,10 @@ def second_leader(organization, workshop):
 
 @pytest.fixture
 def workshop(organization, lead, leader, observer):
-    workshop = services.create_workshop(
+    workshop = workshops.create_workshop(
         organization, quarter="2026-Q4", title="Q4 alignment", language="en", by=lead
     )
-    services.transition(workshop, Status.LIVE, by=lead)
+    workshops.transition(workshop, Status.LIVE, by=lead)
     workshop.refresh_from_db()
     return workshop
 
@@ -59,8 +59,8 @@ def workshop(organization, lead, leader, observer):
 def signing(workshop, lead):
     """A small coherent workshop, open for signatures."""
     build_coherent(workshop, lead)
-    services.transition(workshop, Status.REVIEW, by=lead)
-    services.transition(workshop, Status.SIGNING, by=lead)
+    workshops.transition(workshop, Status.REVIEW, by=lead)
+    workshops.transition(workshop, Status.SIGNING, by=lead)
     workshop.refresh_from_db()
     return workshop
 

@@ -68,8 +68,9 @@ def main(db_file: str) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from alignment import services, signoff, steps
+    from alignment import agenda
     from alignment.models import Dot, Persona, Report, Status, User, Workshop
+    from alignment.services import facilitation, signoff, workshops
     from tests.workshop.builders import build_coherent
 
     def client(email: str) -> Client:
@@ -81,7 +82,7 @@ def main(db_file: str) -> dict:
     leaders = ["ceo@demo.test", "cfo@demo.test", "cmo@demo.test"]
     lead = User.objects.get(email="lead@demo.test")
     live = Workshop.objects.get(quarter="2026-Q4")
-    persona = steps.get_step("persona")
+    persona = agenda.get_step("persona")
     result: dict = {}
 
     # 1. Everyone adds answers at the same moment.
@@ -119,7 +120,7 @@ def main(db_file: str) -> dict:
     result["edit_version"] = item.version - 1
 
     # 3. A dot vote: every leader casts dots at once.
-    services.open_vote(live, persona, 3, by=lead)
+    facilitation.open_vote(live, persona, 3, by=lead)
     targets = list(Persona.objects.filter(workshop=live).values_list("pk", flat=True)[:3])
     voters = [client(e) for e in leaders]
     result["dots"] = _at_once(
@@ -132,12 +133,12 @@ def main(db_file: str) -> dict:
     result["dots_saved"] = Dot.objects.filter(vote__workshop=live).count()
 
     # 4. The two last signatures of a workshop, at the same moment.
-    q1 = services.create_workshop(
+    q1 = workshops.create_workshop(
         live.organization, quarter="2027-Q1", title="Race", language="en", by=lead
     )
     build_coherent(q1, lead)
     for status in (Status.LIVE, Status.REVIEW, Status.SIGNING):
-        services.transition(q1, status, by=lead)
+        workshops.transition(q1, status, by=lead)
     q1.refresh_from_db()
     content_hash = signoff.current_content(q1)[1]
     signoff.sign(q1, by=User.objects.get(email=leaders[0]), content_hash=content_hash)

@@ -11,8 +11,9 @@ import time
 import pytest
 from django.db import connection
 
-from alignment import signoff, tasks
 from alignment.models import AuditEntry, Report, Signature, Status
+from alignment.services import reports, signoff
+from alignment.services.errors import Refused
 
 pytestmark = [
     pytest.mark.integration,
@@ -31,7 +32,7 @@ def queued(monkeypatch):
         def delay(report_id):
             calls.append(report_id)
 
-    monkeypatch.setattr(tasks, "render_report", Recorder)
+    monkeypatch.setattr(reports, "render_report", Recorder)
     return calls
 
 
@@ -101,7 +102,7 @@ def test_the_last_leader_signing_twice_at_once_freezes_once(
     outcomes = sign_at_once(signing, [second_leader, second_leader], content_hash)
 
     reports = [o for o in outcomes if isinstance(o, Report)]
-    refusals = [o for o in outcomes if isinstance(o, signoff.SignOffRefused)]
+    refusals = [o for o in outcomes if isinstance(o, Refused)]
     assert len(reports) == 1 and len(refusals) == 1, outcomes
     assert "already signed" in refusals[0].message
     assert Report.objects.filter(workshop=signing).count() == 1

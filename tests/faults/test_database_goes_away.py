@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.template.loader import render_to_string
 
-from alignment import demo, quarters, signoff, transfer
+from alignment import demo
 from alignment.models import Workshop
+from alignment.services import quarters, signoff, transfer
 from tests.faults.dbfaults import FailingWrite, writes_of
 from tests.security.dbstate import changed_tables, database_state
 

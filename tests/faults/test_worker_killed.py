@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import connection
 from pypdf import PdfReader
 
-from alignment import signoff, tasks
 from alignment.models import Report, ReportStatus
+from alignment.services import reports, signoff
 from cvm_align.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,14 +102,14 @@ def render_queue(broker, tmp_path, monkeypatch):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CVM_TEST_SLOW_RENDER_ONCE": str(slow_once),
     }
-    real_task = tasks.render_report
+    real_task = reports.render_report
 
     class ToThisQueue:
         @staticmethod
         def delay(report_id):
             return real_task.apply_async(args=[report_id], queue=queue)
 
-    monkeypatch.setattr(tasks, "render_report", ToThisQueue)
+    monkeypatch.setattr(reports, "render_report", ToThisQueue)
     app.conf.task_always_eager = False  # the autouse fixture puts it back
     workers = []
     yield queue, env, slow_once, workers

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from alignment import services
 from alignment.models import (
     AuditEntry,
     Invitation,
@@ -21,6 +20,7 @@ from alignment.models import (
     Workshop,
 )
 from alignment.models.accounts import hash_token
+from alignment.services import workshops
 from tests.conftest import invitation_path
 
 pytestmark = pytest.mark.django_db
@@ -311,10 +311,10 @@ def test_revoking_twice_says_so_and_changes_nothing(as_org_admin, invite, organi
 def test_a_person_who_joins_is_seated_in_the_workshops_not_yet_signed(
     invite, organization, org_admin, lead, client
 ):
-    open_one = services.create_workshop(
+    open_one = workshops.create_workshop(
         organization, quarter="2026-Q4", title="Open", language="en", by=lead
     )
-    signed_one = services.create_workshop(
+    signed_one = workshops.create_workshop(
         organization, quarter="2026-Q3", title="Signed", language="en", by=lead
     )
     Workshop.objects.filter(pk=signed_one.pk).update(status=Status.SIGNED)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import services
 from alignment.models import AuditEntry, Invitation, Membership, Role, User
+from alignment.services import people
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_the_members_page_costs_the_same_queries_with_more_people(
         as_org_admin.get("/o/acme/members/")
     MembershipFactory.create_batch(30, organization=organization)
     for n in range(30):
-        services.invite(
+        people.invite(
             organization,
             email=f"invited{n}@acme.test",
             display_name="Invited",

@@ -15,8 +15,9 @@ import hashlib
 import pytest
 from django.core.management import call_command
 
-from alignment import signoff, snapshot
+from alignment.domain import snapshot
 from alignment.models import Report, Workshop
+from alignment.services import signoff
 
 # The SHA-256 of the canonical JSON of the demo's signed 2026-Q3 workshop.
 DEMO_Q3_HASH = "1778a1341da3b8768181e5bb441a53bf2a61bbb28c8b5f1d01778f0d02a29e47"

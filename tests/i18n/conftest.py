@@ -2,17 +2,18 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import demo, services
+from alignment import demo
 from alignment.models import Status
+from alignment.services import workshops
 
 
 @pytest.fixture
 def workshop(organization, lead, leader, observer):
     """A live, fully worked demo workshop of Acme (reference content in the database)."""
-    workshop = services.create_workshop(
+    workshop = workshops.create_workshop(
         organization, quarter="2026-Q4", title="Q4 alignment", language="it", by=lead
     )
-    services.transition(workshop, Status.LIVE, by=lead)
+    workshops.transition(workshop, Status.LIVE, by=lead)
     workshop.refresh_from_db()
     demo.build_workshop(workshop, author=lead)
     return workshop

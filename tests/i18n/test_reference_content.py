@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from alignment.kpi_catalogue import CATALOGUE
+from alignment.demo.kpi_catalogue import CATALOGUE
 from alignment.models import CatalogueKpi
 from flavors.content import FLAVORS
 from flavors.models import Flavor, FlavorActivity, FlavorChallenge

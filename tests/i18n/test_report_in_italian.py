@@ -10,7 +10,7 @@ import html as html_lib
 import pytest
 from django.utils import translation
 
-from alignment.report import render_report_html
+from alignment.report.render import render_report_html
 from tests.report.conftest import render_kwargs
 from tests.report.sample_snapshot import SAMPLE
 

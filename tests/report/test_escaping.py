@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from alignment.report import render_report_html, render_report_pdf
+from alignment.report.render import render_report_html, render_report_pdf
 from tests.report.conftest import pdf_text, render_kwargs
 
 SCRIPT = '<script>alert("owned")</script>'

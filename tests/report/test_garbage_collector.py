@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from alignment.report import SafeURLFetcher, cyclic_gc_paused, render_report_pdf
+from alignment.report.render import SafeURLFetcher, cyclic_gc_paused, render_report_pdf
 from tests.report.conftest import render_kwargs
 
 

@@ -12,7 +12,7 @@ import re
 
 from django.utils import translation
 
-from alignment.report import render_report_html
+from alignment.report.render import render_report_html
 from tests.report.conftest import render_kwargs
 
 

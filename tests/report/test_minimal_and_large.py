@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from alignment.report import render_report_html, render_report_pdf
+from alignment.report.render import render_report_html, render_report_pdf
 from tests.report.conftest import pdf_text, render_kwargs
 
 

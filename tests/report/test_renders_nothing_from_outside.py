@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import report
-from alignment.report import render_report_pdf, render_with
+from alignment.report import render as report
+from alignment.report.render import render_report_pdf, render_with
 from tests.report.conftest import render_kwargs
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from alignment.report import render_report_html, render_report_pdf
+from alignment.report.render import render_report_html, render_report_pdf
 from tests.report.conftest import pdf_reader, pdf_text, render_kwargs
 from tests.report.sample_snapshot import CONTENT_HASH, SAMPLE, SIGNATURES
 

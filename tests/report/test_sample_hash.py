@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alignment import snapshot
+from alignment.domain import snapshot
 from tests.report.sample_snapshot import CONTENT_HASH, SAMPLE
 
 

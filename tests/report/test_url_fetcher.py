@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from weasyprint.urls import URLFetcher
 
-from alignment.report import (
+from alignment.report.render import (
     DATA_URL_LIMIT,
     ResourceRefused,
     SafeURLFetcher,

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
-from alignment import demo, services, signoff, steps
+from alignment import agenda, demo
 from alignment.models import (
     HandshakeAgreement,
     Invitation,
@@ -34,6 +34,7 @@ from alignment.models import (
     User,
     Workshop,
 )
+from alignment.services import facilitation, items, people, signoff, workshops
 from flavors.diagnostic import DEMO_Q3_ANSWERS
 from flavors.models import Flavor
 from handshakes.models import HandshakeTemplate
@@ -60,7 +61,7 @@ def world_of(organization, workshops, *, members) -> World:
     workshop, the membership keys of `members`, a pending invitation (one is made
     if there is none), a library area and a flavor."""
     if not Invitation.objects.filter(organization=organization).pending().exists():
-        services.invite(
+        people.invite(
             organization,
             email="invited@example.test",
             display_name="Ivy Invited",
@@ -71,7 +72,7 @@ def world_of(organization, workshops, *, members) -> World:
         )
     items = {}
     for workshop in workshops:
-        for step in steps.item_steps():
+        for step in agenda.item_steps():
             first = (
                 step.model.objects.filter(workshop=workshop, revealed=True)
                 .order_by("order")
@@ -136,17 +137,17 @@ def victim(demo_organization) -> Victim:
     report.refresh_from_db()
 
     # The live room as it is mid-session.
-    services.open_vote(live, steps.get_step("persona"), 3, by=lead)
-    services.open_brainstorm(live, steps.get_step("needs"), by=lead)
+    facilitation.open_vote(live, agenda.get_step("persona"), 3, by=lead)
+    facilitation.open_brainstorm(live, agenda.get_step("needs"), by=lead)
     Need.objects.create(
         workshop=live, title="A hidden brainstorm answer", author=lead, revealed=False, order=99
     )
     agreement = HandshakeAgreement.objects.filter(workshop=live).order_by("order").first()
-    services.comment_on_agreement(live, agreement, "Pricing owes us a date", by=lead)
+    items.comment_on_agreement(live, agreement, "Pricing owes us a date", by=lead)
     live.refresh_from_db()
 
     world = world_of(organization, [signed, live], members=[lead, observer])
-    persona = steps.get_step("persona").model.objects.filter(workshop=live).first()
+    persona = agenda.get_step("persona").model.objects.filter(workshop=live).first()
     return Victim(
         organization=organization,
         signed=signed,
@@ -206,7 +207,7 @@ def _workshop(values) -> Workshop:
 
 
 def _item_create(values, victim):
-    step = steps.get_step(values["slug"])
+    step = agenda.get_step(values["slug"])
     if not step.has_items:
         return {}
     form = step.form_class(workshop=_workshop(values), prefix="new", lead=True)
@@ -214,7 +215,7 @@ def _item_create(values, victim):
 
 
 def _item_edit(values, victim):
-    step = steps.get_step(values["slug"])
+    step = agenda.get_step(values["slug"])
     item = step.model.objects.get(pk=values["item_id"])
     form = step.form_class(
         instance=item, workshop=_workshop(values), prefix=f"edit-{item.pk}", lead=True
@@ -225,7 +226,7 @@ def _item_edit(values, victim):
 
 
 def _reorder(values, victim):
-    step = steps.get_step(values["slug"])
+    step = agenda.get_step(values["slug"])
     if not step.has_items:
         return {}
     ids = step.model.objects.filter(workshop_id=values["workshop_id"]).values_list("pk", flat=True)
@@ -307,10 +308,10 @@ def probe(route, values, victim) -> dict:
 @pytest.fixture
 def workshop(organization, lead, leader, observer):
     """A live workshop of Acme with a lead, a leader and an observer taking part."""
-    workshop = services.create_workshop(
+    workshop = workshops.create_workshop(
         organization, quarter="2026-Q4", title="Q4 alignment", language="en", by=lead
     )
-    services.transition(workshop, "live", by=lead)
+    workshops.transition(workshop, "live", by=lead)
     workshop.refresh_from_db()
     return workshop
 
@@ -319,15 +320,15 @@ def workshop(organization, lead, leader, observer):
 def signing(workshop, lead):
     """The live workshop, made coherent and open for signatures."""
     build_coherent(workshop, lead)
-    services.transition(workshop, Status.REVIEW, by=lead)
-    services.transition(workshop, Status.SIGNING, by=lead)
+    workshops.transition(workshop, Status.REVIEW, by=lead)
+    workshops.transition(workshop, Status.SIGNING, by=lead)
     workshop.refresh_from_db()
     return workshop
 
 
 @pytest.fixture
 def leads_persona(workshop, lead):
-    return steps.get_step("persona").model.objects.create(
+    return agenda.get_step("persona").model.objects.create(
         workshop=workshop, title="Lead's persona", author=lead, order=1
     )
 
@@ -337,14 +338,14 @@ def room(workshop, lead, other_organization, outsider):
     """Acme's live workshop, every step filled and a vote open; a filled rival workshop
     whose item ids are `foreign`."""
     demo.build_workshop(workshop, author=lead)
-    services.open_vote(workshop, steps.get_step("persona"), 3, by=lead)
-    rival = services.create_workshop(
+    facilitation.open_vote(workshop, agenda.get_step("persona"), 3, by=lead)
+    rival = workshops.create_workshop(
         other_organization, quarter="2026-Q4", title="Rival", language="en", by=outsider
     )
     build_coherent(rival, outsider)
     foreign = [
         str(pk)
-        for step in steps.item_steps()
+        for step in agenda.item_steps()
         for pk in step.model.objects.filter(workshop=rival).values_list("pk", flat=True)[:2]
     ]
     workshop.refresh_from_db()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alignment import signoff
+from alignment.services import signoff
 
 # Where an export carries numbers the import stores: (path to the list, field).
 EXPORT_NUMBERS = [

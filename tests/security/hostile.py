@@ -6,7 +6,7 @@ from django.db.models import F
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from alignment import steps
+from alignment import agenda
 
 # Every example reuses the test's database and clients; examples are kept few so
 # the whole suite stays fast. No example database on disk: CI runs from scratch.
@@ -100,7 +100,7 @@ def apply_edits(base: dict, changes: tuple[dict, list], prefix: str = "") -> dic
 def foreign_links() -> list[str]:
     """Links between items of different workshops (there must never be any)."""
     problems = []
-    for step in steps.item_steps():
+    for step in agenda.item_steps():
         model = step.model
         for field in model._meta.get_fields():
             if not field.concrete or not field.is_relation:
@@ -124,7 +124,7 @@ def foreign_links() -> list[str]:
 def invalid_rows() -> list[str]:
     """Stored items that their own model would refuse (length, choices, ranges, NUL)."""
     problems = []
-    for step in steps.item_steps():
+    for step in agenda.item_steps():
         for item in step.model.objects.all():
             try:
                 item.full_clean(exclude=["workshop", "author", "lineage"])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLResolver, get_resolver
 
-from alignment import steps
+from alignment import agenda
 
 # Not enumerated here, each for a reason; the rest of the project is.
 OWN_CHECK = {
@@ -126,13 +126,13 @@ def _slug(route: Route, chosen: dict, world: World) -> list:
         if "workshop_id" in route.params:
             if "item_id" in route.params:
                 # Each step looks its items up in its own model: all of them.
-                return [s.slug for s in steps.item_steps()]
+                return [s.slug for s in agenda.item_steps()]
             if "action" in route.params:
                 # One view for every step: a step with items and one without.
-                with_items = steps.item_steps()[0]
-                without = next(s for s in steps.all_steps() if not s.has_items)
+                with_items = agenda.item_steps()[0]
+                without = next(s for s in agenda.all_steps() if not s.has_items)
                 return [with_items.slug, without.slug]
-            return [s.slug for s in steps.all_steps()]
+            return [s.slug for s in agenda.all_steps()]
         return [world.organization_slug]
     pytest.fail(
         f"{route.route} ({route.name}): tests/security/routes.py does not know what "

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 
-from alignment import signoff
 from alignment.admin import AuditedAdminMixin
 from alignment.models import (
     AuditEntry,
@@ -22,7 +21,7 @@ from alignment.models import (
     Status,
     Workshop,
 )
-from alignment.models.workshop import WorkshopFrozen
+from alignment.services import signoff
 from flavors.models import Flavor
 from handshakes.models import HandshakeTemplate
 from tests.workshop.builders import build_coherent
@@ -209,19 +208,24 @@ def test_saving_an_answer_of_a_signed_workshop_is_refused_with_a_message(as_staf
     assert not AuditEntry.objects.filter(action="admin.changed").exists()
 
 
-def test_a_refusal_from_the_model_layer_is_a_message_not_an_error(
+def test_a_workshop_signed_while_the_admin_saves_refuses_with_a_message(
     as_staff, workshop, leads_persona, monkeypatch
 ):
-    # The workshop is signed between the page loading and the save reaching the row.
-    def signed_meanwhile(*args, **kwargs):
-        raise WorkshopFrozen
+    # The last signature lands after the admin has checked the workshop and while
+    # it validates the form: the save itself, through the workflow, refuses.
+    real_clean = Persona.clean
 
-    monkeypatch.setattr(Persona, "save", signed_meanwhile)
+    def signed_meanwhile(persona):
+        Workshop.objects.filter(pk=persona.workshop_id).update(status=Status.SIGNED)
+        return real_clean(persona)
+
+    monkeypatch.setattr(Persona, "clean", signed_meanwhile)
     data = page_values(as_staff.get(change_url(leads_persona)))
     data["title"] = "Too late"
     response = as_staff.post(change_url(leads_persona), data, follow=True)
     assert response.status_code == 200
     assert "signed and frozen" in response.content.decode()
+    assert Persona.objects.get(pk=leads_persona.pk).title != "Too late"
     assert not AuditEntry.objects.filter(action="admin.changed").exists()
 
 

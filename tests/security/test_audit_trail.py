@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from alignment import signoff
 from alignment.models import AuditEntry, Membership, Role
+from alignment.services import signoff
 from tests.security.test_admin import change_url, page_values
 
 pytestmark = pytest.mark.django_db

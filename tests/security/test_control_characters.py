@@ -16,10 +16,11 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from alignment import agenda
 from alignment import forms as alignment_forms
-from alignment import services, signoff, steps
 from alignment.forms import CleansUserText, InviteForm, NewAccountForm
 from alignment.models import AgreementEvent, Workshop
+from alignment.services import items, signoff
 from alignment.text import clean_user_text
 from tests.security.conftest import form_data
 
@@ -82,12 +83,12 @@ def _check_stored(item, expected: dict) -> None:
             assert getattr(item, name) == value, name
 
 
-STEPS = [s.slug for s in steps.item_steps()]
+STEPS = [s.slug for s in agenda.item_steps()]
 
 
 @pytest.mark.parametrize("slug", STEPS)
 def test_every_text_field_of_every_item_form_is_stored_without_them_when_added(room, as_lead, slug):
-    step = steps.get_step(slug)
+    step = agenda.get_step(slug)
     workshop = room.workshop
     form = step.form_class(workshop=workshop, prefix="new", lead=True)
     payload = form_data(form)
@@ -104,7 +105,7 @@ def test_every_text_field_of_every_item_form_is_stored_without_them_when_added(r
 def test_every_text_field_of_every_item_form_is_stored_without_them_when_edited(
     room, as_lead, slug
 ):
-    step = steps.get_step(slug)
+    step = agenda.get_step(slug)
     workshop = room.workshop
     item = step.model.objects.filter(workshop=workshop).order_by("order").first()
     form = step.form_class(instance=item, workshop=workshop, prefix=f"edit-{item.pk}", lead=True)
@@ -120,7 +121,7 @@ def test_every_text_field_of_every_item_form_is_stored_without_them_when_edited(
 
 
 def test_a_leader_s_answer_is_cleaned_too(workshop, as_leader):
-    step = steps.get_step("persona")
+    step = agenda.get_step("persona")
     response = as_leader.post(
         f"/w/{workshop.pk}/s/persona/items",
         {"new-title": sprinkled("Family planner"), "new-description": sprinkled("Two kids")},
@@ -140,7 +141,7 @@ def test_line_breaks_stay_in_multi_line_text_and_become_spaces_in_one_line_text(
             "new-description": "First line\r\nSecond\u2028line\rThird\tcolumn",
         },
     )
-    persona = steps.get_step("persona").model.objects.get(workshop=workshop)
+    persona = agenda.get_step("persona").model.objects.get(workshop=workshop)
     assert persona.title == "Family planner at home"
     assert persona.description == "First line\nSecond\nline\nThird\tcolumn"
 
@@ -149,17 +150,17 @@ def test_a_text_of_nothing_but_invisible_characters_is_an_empty_answer(workshop,
     response = as_leader.post(f"/w/{workshop.pk}/s/persona/items", {"new-title": INVISIBLE})
     assert response.status_code == 422
     assert "Please write something here." in response.content.decode()
-    assert not steps.get_step("persona").model.objects.exists()
+    assert not agenda.get_step("persona").model.objects.exists()
 
 
 def test_a_null_byte_is_still_refused_not_removed(workshop, as_leader):
     response = as_leader.post(f"/w/{workshop.pk}/s/persona/items", {"new-title": "a\x00b"})
     assert response.status_code == 422
-    assert not steps.get_step("persona").model.objects.exists()
+    assert not agenda.get_step("persona").model.objects.exists()
 
 
 def test_comments_on_agreements_are_cleaned(room, as_leader):
-    agreement = steps.get_step("collaboration").model.objects.filter(workshop=room.workshop)[0]
+    agreement = agenda.get_step("collaboration").model.objects.filter(workshop=room.workshop)[0]
     response = as_leader.post(
         f"/w/{room.workshop.pk}/agreements/{agreement.pk}/comment",
         {"comment": sprinkled("Legal agreed\non the wording")},
@@ -279,8 +280,8 @@ def test_the_cleaner_keeps_what_people_write():
 
 def test_services_store_what_the_form_cleaned(workshop, lead):
     """The forms clean; a service given a bound form stores its cleaned text."""
-    step = steps.get_step("persona")
+    step = agenda.get_step("persona")
     form = step.form_class({"title": sprinkled("Direct")}, workshop=workshop)
     assert form.is_valid()
-    item = services.add_item(workshop, step, form, by=lead)
+    item = items.add_item(workshop, step, form, by=lead)
     assert item.title == "Direct"

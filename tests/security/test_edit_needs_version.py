@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import services, steps
+from alignment import agenda
+from alignment.services import items
+from alignment.services.errors import Conflict
 from tests.security.conftest import form_data
 from tests.security.dbstate import changed_tables, database_state
 
@@ -37,10 +39,10 @@ def _first_item(step, workshop):
 
 
 @pytest.mark.parametrize("version", [None, ""], ids=["left out", "empty"])
-@pytest.mark.parametrize("slug", [s.slug for s in steps.item_steps()])
+@pytest.mark.parametrize("slug", [s.slug for s in agenda.item_steps()])
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
 def test_it_refuses_an_edit_without_a_version_on_every_step(room, as_lead, slug, version, htmx):
-    step = steps.get_step(slug)
+    step = agenda.get_step(slug)
     item = _first_item(step, room.workshop)
     saved_title = item.title
     path, data = _edit_payload(step, item, room.workshop, version=version)
@@ -57,7 +59,7 @@ def test_it_refuses_an_edit_without_a_version_on_every_step(room, as_lead, slug,
 
 
 def test_saving_again_from_the_conflict_panel_is_a_deliberate_overwrite(room, as_lead):
-    step = steps.get_step("persona")
+    step = agenda.get_step("persona")
     item = _first_item(step, room.workshop)
     path, data = _edit_payload(step, item, room.workshop, version=None)
     conflict = as_lead.post(path, data, **HTMX)
@@ -73,7 +75,7 @@ def test_saving_again_from_the_conflict_panel_is_a_deliberate_overwrite(room, as
 def test_a_leader_editing_their_own_answer_without_a_version_gets_the_conflict(
     workshop, leader, as_leader
 ):
-    step = steps.get_step("persona")
+    step = agenda.get_step("persona")
     persona = step.model.objects.create(
         workshop=workshop, title="The leader's persona", author=leader, order=1
     )
@@ -88,7 +90,7 @@ def test_a_leader_editing_their_own_answer_without_a_version_gets_the_conflict(
 def test_observers_and_outsiders_are_refused_before_the_version_matters(
     workshop, leader, as_observer, as_outsider
 ):
-    step = steps.get_step("persona")
+    step = agenda.get_step("persona")
     persona = step.model.objects.create(
         workshop=workshop, title="The leader's persona", author=leader, order=1
     )
@@ -101,12 +103,12 @@ def test_observers_and_outsiders_are_refused_before_the_version_matters(
 
 def test_the_service_refuses_an_edit_without_a_version(workshop, lead):
     """Decided in one place: every caller of update_item, not only the view."""
-    step = steps.get_step("persona")
+    step = agenda.get_step("persona")
     persona = step.model.objects.create(workshop=workshop, title="Saved", author=lead, order=1)
     form = step.form_class({"title": "Unseen"}, instance=persona, workshop=workshop)
     assert form.is_valid()
-    with pytest.raises(services.Conflict) as refusal:
-        services.update_item(workshop, step, persona, form, expected_version=None, by=lead)
+    with pytest.raises(Conflict) as refusal:
+        items.update_item(workshop, step, persona, form, expected_version=None, by=lead)
     assert refusal.value.current.title == "Saved"
     persona.refresh_from_db()
     assert (persona.title, persona.version) == ("Saved", 1)

@@ -16,7 +16,7 @@ import pytest
 from django.db.models import CharField, TextField
 from pypdf import PdfReader
 
-from alignment import services, signoff, steps
+from alignment import agenda
 from alignment.models import (
     AgreementEvent,
     Membership,
@@ -27,6 +27,7 @@ from alignment.models import (
     User,
     Workshop,
 )
+from alignment.services import items, signoff, workshops
 from tests.security.conftest import client_for, world_of
 from tests.security.routes import fill, tenant_routes
 from tests.workshop.builders import build_coherent
@@ -44,7 +45,7 @@ LIVE_MARKUP = re.compile(r'<script>alert|<img src=x|alert\("xss"\)', re.IGNORECA
 def poison_every_text(workshop, texts: list[str]) -> None:
     """Put a payload into every text field of every answer, cycling through `texts`."""
     payloads = iter(texts * 1000)
-    for step in steps.item_steps():
+    for step in agenda.item_steps():
         for item in step.model.objects.filter(workshop=workshop):
             for field in step.model._meta.concrete_fields:
                 if not isinstance(field, CharField | TextField) or field.choices:
@@ -68,9 +69,9 @@ def poisoned(workshop, lead, leader, observer, organization):
     for user in (lead, leader, observer):
         User.objects.filter(pk=user.pk).update(display_name=f"{user.display_name} {SHORT}")
     Membership.objects.filter(organization=organization).update(title=SHORT)
-    agreement = steps.get_step("collaboration").model.objects.filter(workshop=workshop).first()
-    services.comment_on_agreement(workshop, agreement, f"Comment {SCRIPT}", by=leader)
-    services.transition(workshop, Status.REVIEW, by=lead)
+    agreement = agenda.get_step("collaboration").model.objects.filter(workshop=workshop).first()
+    items.comment_on_agreement(workshop, agreement, f"Comment {SCRIPT}", by=leader)
+    workshops.transition(workshop, Status.REVIEW, by=lead)
     signoff.set_override(workshop, f"Reason {SCRIPT}", by=lead)
     workshop.refresh_from_db()
     return workshop
@@ -117,7 +118,7 @@ def flat(text: str) -> str:
 def sign_all(workshop, lead, leaders, capture) -> Report:
     """The real sign-off: signing opens, each leader signs, the last one freezes the
     workshop and queues the report task, which runs (eagerly) on commit."""
-    services.transition(workshop, Status.SIGNING, by=lead)
+    workshops.transition(workshop, Status.SIGNING, by=lead)
     report = None
     for leader in leaders:
         workshop.refresh_from_db()
@@ -203,9 +204,9 @@ def test_the_report_task_fetches_nothing_that_user_text_points_at(
     poison_every_text(workshop, markup)
     Workshop.objects.filter(pk=workshop.pk).update(title=markup[0])
     User.objects.filter(pk=leader.pk).update(display_name=markup[1][:120])
-    agreement = steps.get_step("collaboration").model.objects.filter(workshop=workshop).first()
+    agreement = agenda.get_step("collaboration").model.objects.filter(workshop=workshop).first()
     AgreementEvent.objects.create(agreement=agreement, author=leader, comment=markup[2])
-    services.transition(workshop, Status.REVIEW, by=lead)
+    workshops.transition(workshop, Status.REVIEW, by=lead)
     signoff.set_override(workshop, markup[3], by=lead)
 
     report = sign_all(workshop, lead, [leader], django_capture_on_commit_callbacks)

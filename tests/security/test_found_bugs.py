@@ -18,8 +18,8 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alignment import services
 from alignment.models import Participant, Workshop
+from alignment.services import workshops
 from flavors.diagnostic import DEMO_Q4_ANSWERS
 from tests.faults.dbfaults import FailingWrite
 from tests.security.dbstate import changed_tables, database_state
@@ -38,13 +38,13 @@ def upload(body: bytes) -> SimpleUploadedFile:
 
 def test_following_with_an_unknown_step_changes_nothing(room, as_leader, leader):
     """Fixed in d0f76e0. It was:
-    alignment/views/steps.py, follow(): `services.set_following()` (line ~422) runs
+    alignment/views/steps.py, follow(): `facilitation.set_following()` (line ~422) runs
     before `steps.get_step(request.POST.get("step") ...)` (line ~427), which raises
     Http404 for an unknown slug: the request is refused yet the preference is saved.
 
     Fix: resolve the step first, e.g.
         step = steps.get_step(request.POST.get("step") or access.workshop.current_step)
-        services.set_following(access.participant, follows)
+        facilitation.set_following(access.participant, follows)
     (or fall back to the current step for an unknown slug).
     """
     participant = Participant.objects.get(workshop=room.workshop, user=leader)
@@ -135,7 +135,7 @@ def test_a_damaged_export_is_refused_whole(room, as_lead, lead, damage):
     turn `(AttributeError, django.db.DatabaseError)` into ImportRefused (the
     @transaction.atomic around the function rolls everything back).
     """
-    services.save_flavor_answers(room.workshop, dict(DEMO_Q4_ANSWERS), by=lead)
+    workshops.save_flavor_answers(room.workshop, dict(DEMO_Q4_ANSWERS), by=lead)
     room.workshop.refresh_from_db()
     export = export_of(room.workshop)
     DAMAGE[damage](export["snapshot"])
@@ -251,7 +251,7 @@ def test_imports_of_damaged_or_hostile_exports(room, as_lead, lead):
 
     Fails on the bug below (a list where text is expected); move it to
     test_hostile_input.py once that is fixed."""
-    services.save_flavor_answers(room.workshop, dict(DEMO_Q4_ANSWERS), by=lead)
+    workshops.save_flavor_answers(room.workshop, dict(DEMO_Q4_ANSWERS), by=lead)
     room.workshop.refresh_from_db()
     export = json.loads(as_lead.get(f"/w/{room.workshop.pk}/export.json").content)
     assert export["lineage"]

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from alignment import live, steps
+from alignment import agenda
 from alignment.models import Kpi, User, Workshop
+from alignment.realtime import live
 from tests.security.conftest import client_for, form_data
 from tests.security.routes import Route, World, fill, tenant_routes
 
@@ -54,7 +55,7 @@ def brainstormed(victim) -> Brainstormed:
     author = User.objects.get(email="ceo@demo.test")
     as_lead, as_author = client_for(victim.lead), client_for(author)
     hidden = {}
-    for step in steps.item_steps():
+    for step in agenda.item_steps():
         writer, client = (victim.lead, as_lead) if step.lead_adds_only else (author, as_author)
         base = f"/w/{workshop.pk}/s/{step.slug}"
         assert as_lead.post(f"{base}/facilitate/brainstorm").status_code == 302
@@ -119,7 +120,7 @@ def requests_for(route: Route, room: Brainstormed) -> list[tuple[str, dict]]:
         paths = {
             f"/w/{workshop.pk}/poll?step={slug}&v={token}"
             for workshop in room.workshops
-            for slug in ["", *(s.slug for s in steps.all_steps())]
+            for slug in ["", *(s.slug for s in agenda.all_steps())]
             for token in old
         }
     return [
@@ -191,7 +192,7 @@ def test_the_author_still_edits_their_hidden_answer(brainstormed):
         {f"edit-{hidden.pk}-title": "Qz7-hidden-edited", f"edit-{hidden.pk}-version": "1"},
     )
     assert response.status_code == 302
-    item = steps.get_step("persona").model.objects.get(pk=hidden.pk)
+    item = agenda.get_step("persona").model.objects.get(pk=hidden.pk)
     assert item.title == "Qz7-hidden-edited" and item.revealed is False
     # The lead, who edits everyone's answers, cannot reach this one yet.
     assert client_for(room.lead).get(path).status_code == 404
@@ -201,7 +202,7 @@ def test_the_author_still_edits_their_hidden_answer(brainstormed):
 def test_a_link_to_a_hidden_answer_is_refused_and_saves_nothing(brainstormed, who):
     room = brainstormed
     user = room.lead if who == "the lead" else room.author
-    step = steps.get_step("kpis")
+    step = agenda.get_step("kpis")
     form = step.form_class(workshop=room.live, prefix="new", lead=user == room.lead)
     data = {
         **form_data(form),
@@ -217,7 +218,7 @@ def test_a_link_to_a_hidden_answer_is_refused_and_saves_nothing(brainstormed, wh
 
 def test_the_agenda_counts_what_each_person_sees(brainstormed):
     room = brainstormed
-    persona = steps.get_step("persona").model
+    persona = agenda.get_step("persona").model
 
     def shown(user) -> int:
         page = body(client_for(user).get(f"/w/{room.live.pk}/"))
@@ -239,13 +240,13 @@ def test_the_next_quarter_carries_over_revealed_answers_only(brainstormed):
     assert response.status_code == 302
     clone = Workshop.objects.get(previous=room.live)
     for slug, hidden in room.hidden.items():
-        model = steps.get_step(slug).model
+        model = agenda.get_step(slug).model
         assert not model.objects.filter(workshop=clone, title=hidden.title).exists(), slug
 
 
 def test_the_lead_reorders_what_they_see_and_hidden_answers_keep_their_place(brainstormed):
     room = brainstormed
-    persona = steps.get_step("persona").model
+    persona = agenda.get_step("persona").model
     hidden = room.hidden["persona"]
     hidden_order = persona.objects.get(pk=hidden.pk).order
     shown = list(

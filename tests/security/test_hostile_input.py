@@ -17,8 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alignment import services, signoff, steps
+from alignment import agenda
 from alignment.models import HandshakeAgreement, Membership
+from alignment.services import signoff, workshops
 from flavors.diagnostic import DEMO_Q4_ANSWERS
 from tests.security.conftest import form_data
 from tests.security.dbstate import changed_tables, database_state
@@ -66,9 +67,9 @@ def hammer(client, method: str, path, base: dict, *, extra=(), pool=()):
     assert invalid_rows() == []
 
 
-@pytest.mark.parametrize("slug", [s.slug for s in steps.item_steps()])
+@pytest.mark.parametrize("slug", [s.slug for s in agenda.item_steps()])
 def test_item_forms_refuse_hostile_input_whole(room, as_lead, slug):
-    step = steps.get_step(slug)
+    step = agenda.get_step(slug)
     workshop = room.workshop
 
     names = {
@@ -114,7 +115,7 @@ def test_facilitation_actions(room, as_lead):
     w = room.workshop
     path = st.builds(
         lambda slug, action: f"/w/{w.pk}/s/{slug}/facilitate/{action}",
-        st.sampled_from([s.slug for s in steps.all_steps()]),
+        st.sampled_from([s.slug for s in agenda.all_steps()]),
         st.one_of(
             st.sampled_from(FACILITATION_ACTIONS),
             st.from_regex(r"[-a-z0-9_]{1,12}", fullmatch=True),
@@ -127,7 +128,7 @@ def test_dot_votes(room, as_leader):
     w = room.workshop
     items = [
         str(pk)
-        for pk in steps.get_step("persona")
+        for pk in agenda.get_step("persona")
         .model.objects.filter(workshop=w)
         .values_list("pk", flat=True)
     ]
@@ -147,9 +148,9 @@ def test_the_override(room, as_lead):
 
 def test_signing(room, as_leader, lead):
     w = room.workshop
-    services.transition(w, "review", by=lead)
+    workshops.transition(w, "review", by=lead)
     signoff.set_override(w, "Gaps owned by the CVM lead", by=lead)
-    services.transition(w, "signing", by=lead)
+    workshops.transition(w, "signing", by=lead)
     w.refresh_from_db()
     content_hash = signoff.current_content(w)[1]
     hammer(as_leader, "post", f"/w/{w.pk}/sign", {"content_hash": content_hash})
@@ -200,7 +201,7 @@ def test_library_search_and_live_sync_queries(room, as_leader, as_outsider):
 
 def test_ordering_moving_status_and_following(room, as_lead, as_leader):
     w = room.workshop
-    personas = steps.get_step("persona").model.objects.filter(workshop=w)
+    personas = agenda.get_step("persona").model.objects.filter(workshop=w)
     ids = [str(pk) for pk in personas.values_list("pk", flat=True)]
     hammer(as_lead, "post", f"/w/{w.pk}/s/persona/reorder", {"order": ids[::-1]}, pool=room.foreign)
     hammer(as_lead, "post", f"/w/{w.pk}/s/persona/i/{ids[0]}/move", {"direction": "down"})

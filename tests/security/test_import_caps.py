@@ -17,13 +17,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alignment import demo, services, signoff, steps
+from alignment import agenda, demo
+from alignment.agenda import MAX_ITEMS_PER_KIND
 from alignment.models import Persona, Workshop
-from alignment.transfer import ITEM_LISTS, MAX_ITEMS_PER_KIND, MAX_LINKS_PER_IMPORT
+from alignment.services import items, signoff
+from alignment.services.transfer import MAX_LINKS_PER_IMPORT
 from tests.security.dbstate import changed_tables, database_state
 from tests.security.exports import rows_at
 
 pytestmark = pytest.mark.django_db
+
+# Every kind of item: where its list is in an export, and its model.
+ITEM_LISTS = [(kind.path, kind.model) for kind in agenda.item_kinds()]
 
 
 @pytest.fixture
@@ -106,7 +111,7 @@ def full_step(workshop, lead):
         Persona(workshop=workshop, title=f"Persona {n}", author=lead, order=n)
         for n in range(1, MAX_ITEMS_PER_KIND + 1)
     )
-    return steps.get_step("persona")
+    return agenda.get_step("persona")
 
 
 @pytest.mark.parametrize("who", ["as_lead", "as_leader"])
@@ -141,13 +146,13 @@ def test_a_step_below_the_cap_still_adds(workshop, full_step, as_leader):
 
 
 def test_the_cap_costs_no_query_that_grows_with_the_step(workshop, lead):
-    step = steps.get_step("persona")
+    step = agenda.get_step("persona")
 
     def queries_of_an_add() -> int:
         form = step.form_class({"title": "Another"}, workshop=workshop)
         assert form.is_valid()
         with CaptureQueriesContext(connection) as captured:
-            services.add_item(workshop, step, form, by=lead)
+            items.add_item(workshop, step, form, by=lead)
         return len(captured)
 
     queries_of_an_add()  # the first one also warms caches

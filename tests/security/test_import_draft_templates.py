@@ -13,8 +13,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from alignment import transfer
 from alignment.models import HandshakeAgreement, Workshop
+from alignment.services import transfer
+from alignment.services.errors import Refused
 from handshakes import services as library
 from handshakes.models import HandshakeTemplate
 from tests.security.dbstate import changed_tables, database_state
@@ -116,7 +117,7 @@ def test_the_service_itself_refuses_a_draft(room, lead, draft):
     export = export_of(room.workshop)
     _name_the(export, draft)
     before = database_state()
-    with pytest.raises(transfer.ImportRefused):
+    with pytest.raises(Refused):
         transfer.import_snapshot(
             room.workshop.organization, export["snapshot"], quarter="2031-Q1", by=lead
         )

@@ -14,8 +14,10 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from alignment import demo, transfer
+from alignment import demo
 from alignment.models import Kpi, MomentOfTruth, Persona, Workshop
+from alignment.services import transfer
+from alignment.services.errors import Refused
 from tests.security.dbstate import changed_tables, database_state
 from tests.security.exports import EXPORT_NUMBERS, export_of, rows_at
 
@@ -156,7 +158,7 @@ def test_the_importer_refuses_a_non_finite_number_from_any_caller(source, lead):
     export = export_of(source)
     export["snapshot"]["mots"][0]["impact"] = float("inf")
     before = database_state()
-    with pytest.raises(transfer.ImportRefused):
+    with pytest.raises(Refused):
         transfer.import_snapshot(
             source.organization, export["snapshot"], quarter="2031-Q1", by=lead
         )

@@ -13,8 +13,8 @@ import re
 import pytest
 from django.test import Client
 
-from alignment import services
 from alignment.models import Invitation, Membership, Role, User
+from alignment.services import people
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_the_reply_is_the_same_whether_or_not_the_address_has_an_account(
 ):
     existing = reply(as_rival_admin, "leader@acme.test")
     # Withdrawn, so that the next page lists one pending invitation too.
-    services.revoke_invitation(Invitation.objects.get(email="leader@acme.test"), by=None)
+    people.revoke_invitation(Invitation.objects.get(email="leader@acme.test"), by=None)
     new = reply(as_rival_admin, "nobody-yet@example.test")
     again = reply(as_rival_admin, "nobody-yet@example.test")  # invited a second time
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from alignment import services, signoff, steps
+from alignment import agenda
 from alignment.models import Membership, Persona, Report, Role, Signature, Status
+from alignment.services import people, signoff
+from alignment.services.errors import Refused
 from tests.factories import MembershipFactory, UserFactory
 from tests.security.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-PERSONA = steps.get_step("persona")
+PERSONA = agenda.get_step("persona")
 
 
 def _member(organization, user) -> Membership:
@@ -41,7 +43,7 @@ def test_a_leader_demoted_to_observer_can_no_longer_add_answers(
     # The page the leader saw before is in the page cache: the change must reach it.
     assert 'name="new-title"' in as_leader.get(_step(workshop)).content.decode()
 
-    services.change_role(_member(organization, leader), Role.OBSERVER, by=org_admin)
+    people.change_role(_member(organization, leader), Role.OBSERVER, by=org_admin)
 
     assert _add_persona(as_leader, workshop, "After the change").status_code == 403
     assert not Persona.objects.filter(title="After the change").exists()
@@ -58,7 +60,7 @@ def test_a_lead_demoted_to_leader_no_longer_facilitates_or_reads_the_audit_log(
     assert as_lead.get(audit).status_code == 200
     assert as_lead.get(export).status_code == 200
 
-    services.change_role(_member(organization, lead), Role.LEADER, by=org_admin)
+    people.change_role(_member(organization, lead), Role.LEADER, by=org_admin)
 
     assert as_lead.post(countdown, {"minutes": 5}).status_code == 403
     workshop.refresh_from_db()
@@ -76,7 +78,7 @@ def _sign(user, workshop):
 
 
 def test_a_demoted_leader_cannot_sign(signing, organization, org_admin, leader):
-    services.change_role(_member(organization, leader), Role.OBSERVER, by=org_admin)
+    people.change_role(_member(organization, leader), Role.OBSERVER, by=org_admin)
 
     _sign(leader, signing)
 
@@ -85,7 +87,7 @@ def test_a_demoted_leader_cannot_sign(signing, organization, org_admin, leader):
 
 
 def test_a_promoted_observer_becomes_a_required_signer(signing, organization, org_admin, observer):
-    services.change_role(_member(organization, observer), Role.LEADER, by=org_admin)
+    people.change_role(_member(organization, observer), Role.LEADER, by=org_admin)
 
     assert observer.pk in [m.user_id for m in signoff.required_signers(signing)]
     _sign(observer, signing)
@@ -103,7 +105,7 @@ def test_demoting_the_last_leader_who_had_not_signed_freezes_the_workshop(
     signing.refresh_from_db()
     assert signing.status == Status.SIGNING
 
-    services.change_role(_member(organization, second), Role.OBSERVER, by=org_admin)
+    people.change_role(_member(organization, second), Role.OBSERVER, by=org_admin)
 
     signing.refresh_from_db()
     assert signing.status == Status.SIGNED
@@ -146,7 +148,7 @@ def test_a_removed_leaders_signature_is_not_in_the_report(signing, organization,
     MembershipFactory(organization=organization, user=second, role=Role.LEADER)
     _sign(leader, signing)
 
-    services.remove_member(_member(organization, leader), by=org_admin)
+    people.remove_member(_member(organization, leader), by=org_admin)
     _sign(second, signing)
 
     signing.refresh_from_db()
@@ -164,10 +166,10 @@ def test_an_admin_cannot_remove_themselves_nor_the_last_admin(organization, org_
     assert "ask another organisation admin" in admin.get(response["Location"]).content.decode()
 
     # A lead made admin may remove the first admin, but not the one left after that.
-    services.change_role(_member(organization, lead), Role.ADMIN, by=org_admin)
-    services.remove_member(own, by=lead)
-    with pytest.raises(services.ServiceError):
-        services.change_role(_member(organization, lead), Role.LEADER, by=lead)
+    people.change_role(_member(organization, lead), Role.ADMIN, by=org_admin)
+    people.remove_member(own, by=lead)
+    with pytest.raises(Refused):
+        people.change_role(_member(organization, lead), Role.LEADER, by=lead)
 
 
 @pytest.mark.parametrize(

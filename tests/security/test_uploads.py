@@ -9,8 +9,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from alignment import signoff
 from alignment.forms import MAX_IMPORT_BYTES, MAX_PDF_BYTES
+from alignment.services import signoff
 from tests.security.dbstate import changed_tables, database_state
 
 pytestmark = pytest.mark.django_db

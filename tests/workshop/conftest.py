@@ -2,24 +2,25 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import demo, services
+from alignment import demo
 from alignment.models import Persona, Status
+from alignment.services import workshops
 
 
 @pytest.fixture
 def workshop(organization, lead, leader, observer):
     """A live workshop of Acme with a lead, a leader and an observer taking part."""
-    workshop = services.create_workshop(
+    workshop = workshops.create_workshop(
         organization, quarter="2026-Q4", title="Q4 alignment", language="en", by=lead
     )
-    services.transition(workshop, Status.LIVE, by=lead)
+    workshops.transition(workshop, Status.LIVE, by=lead)
     workshop.refresh_from_db()
     return workshop
 
 
 @pytest.fixture
 def rival_workshop(other_organization, outsider):
-    return services.create_workshop(
+    return workshops.create_workshop(
         other_organization, quarter="2026-Q4", title="Rival Q4", language="en", by=outsider
     )
 

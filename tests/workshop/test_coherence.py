@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import coherence
+from alignment import agenda
+from alignment.domain import coherence
 from alignment.models import (
     Alternative,
     BusinessObjective,
@@ -16,6 +17,7 @@ from alignment.models import (
     Persona,
     StrategicBet,
 )
+from alignment.services import items
 from tests.workshop.builders import build_coherent
 
 pytestmark = pytest.mark.django_db
@@ -188,12 +190,10 @@ def test_the_review_re_evaluates_live(as_leader, coherent, lead):
 
     page = as_leader.get(f"/w/{coherent.pk}/s/review/").content.decode()
     token = re.search(r'hx-vals=\'\{"v": "([^"]+)"', page).group(1)
-    from alignment import services, steps
-
-    form = steps.get_step("kpis").form_class(
+    form = agenda.get_step("kpis").form_class(
         {"title": "New KPI", "direction": "up"}, workshop=coherent
     )
     assert form.is_valid()
-    services.add_item(coherent, steps.get_step("kpis"), form, by=lead)
+    items.add_item(coherent, agenda.get_step("kpis"), form, by=lead)
     body = as_leader.get(f"/w/{coherent.pk}/poll", {"v": token, "step": "review"}).content.decode()
     assert 'id="review"' in body and "New KPI" in body

@@ -8,8 +8,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from alignment import signoff, snapshot
+from alignment.domain import snapshot
 from alignment.models import Status, Workshop
+from alignment.services import signoff
 
 pytestmark = pytest.mark.django_db
 

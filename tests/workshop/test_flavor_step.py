@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import services
 from alignment.models import Workshop
+from alignment.services import workshops
 from flavors.diagnostic import DEMO_Q3_ANSWERS, DEMO_Q4_ANSWERS, QUESTIONS
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_contributors_see_the_questions(request, who, workshop):
 
 def test_observers_read_the_result_once_there_is_one(as_observer, workshop, lead):
     assert "has not taken the diagnostic yet" in as_observer.get(url(workshop)).content.decode()
-    services.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
+    workshops.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
     page = as_observer.get(url(workshop)).content.decode()
     assert "point to coordinated" in page
     assert str(QUESTIONS[0].text) not in page
@@ -66,20 +66,20 @@ def test_missing_answers_are_named_and_nothing_is_saved(as_lead, workshop):
 
 
 def test_the_overview_shows_the_flavor_and_next_quarter_its_change(as_lead, workshop, lead):
-    services.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
+    workshops.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
     assert "point to coordinated" in as_lead.get(f"/w/{workshop.pk}/").content.decode()
-    following = services.create_workshop(
+    following = workshops.create_workshop(
         workshop.organization, quarter="2027-Q1", title="Q1", language="en", by=lead
     )
     Workshop.objects.filter(pk=following.pk).update(previous=workshop)
-    services.save_flavor_answers(following, dict(DEMO_Q4_ANSWERS), by=lead)
+    workshops.save_flavor_answers(following, dict(DEMO_Q4_ANSWERS), by=lead)
     page = as_lead.get(url(following)).content.decode()
     assert "Last quarter (2026-Q4)" in page
     assert "The flavor has changed since then." in page
 
 
 def test_the_kpi_step_suggests_the_flavors_kpis_first(as_lead, workshop, lead):
-    services.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
+    workshops.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
     page = as_lead.get(f"/w/{workshop.pk}/s/kpis/").content.decode()
     assert "Suggested first for your flavor" in page
     first_suggested = page.index("suggested</span>")

@@ -7,9 +7,11 @@ import time
 
 import pytest
 
-from alignment import demo, live, services, steps
+from alignment import agenda, demo
 from alignment.forms import PersonaForm
 from alignment.models import Membership
+from alignment.realtime import live
+from alignment.services import facilitation, items
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +45,7 @@ def test_a_new_answer_swaps_only_the_list_and_agenda(as_leader, workshop, lead):
     token = token_of(as_leader.get(f"/w/{workshop.pk}/s/persona/").content.decode())
     form = PersonaForm({"title": "Fresh persona"}, workshop=workshop)
     assert form.is_valid()
-    services.add_item(workshop, steps.get_step("persona"), form, by=lead)
+    items.add_item(workshop, agenda.get_step("persona"), form, by=lead)
     response = poll(as_leader, workshop, token)
     body = response.content.decode()
     assert response.status_code == 200
@@ -57,9 +59,9 @@ def test_a_new_answer_swaps_only_the_list_and_agenda(as_leader, workshop, lead):
 
 def test_a_change_on_another_step_does_not_swap_this_list(as_leader, workshop, lead):
     token = token_of(as_leader.get(f"/w/{workshop.pk}/s/persona/").content.decode())
-    form = steps.get_step("strategy").form_class({"title": "Win the household"}, workshop=workshop)
+    form = agenda.get_step("strategy").form_class({"title": "Win the household"}, workshop=workshop)
     assert form.is_valid()
-    services.add_item(workshop, steps.get_step("strategy"), form, by=lead)
+    items.add_item(workshop, agenda.get_step("strategy"), form, by=lead)
     body = poll(as_leader, workshop, token).content.decode()
     assert 'id="items"' not in body
     assert 'id="agenda"' in body
@@ -69,14 +71,14 @@ def test_an_item_being_edited_is_preserved(as_leader, workshop, lead, leaders_pe
     token = token_of(as_leader.get(f"/w/{workshop.pk}/s/persona/").content.decode())
     form = PersonaForm({"title": "Another"}, workshop=workshop)
     assert form.is_valid()
-    services.add_item(workshop, steps.get_step("persona"), form, by=lead)
+    items.add_item(workshop, agenda.get_step("persona"), form, by=lead)
     body = poll(as_leader, workshop, token, editing=str(leaders_persona.pk)).content.decode()
     assert f'<div id="item-{leaders_persona.pk}" hx-preserve="true"></div>' in body
 
 
 def test_a_follower_is_sent_to_the_facilitators_step(as_leader, workshop, lead):
     token = token_of(as_leader.get(f"/w/{workshop.pk}/s/persona/").content.decode())
-    services.go_to_step(workshop, steps.get_step("needs"), by=lead)
+    facilitation.go_to_step(workshop, agenda.get_step("needs"), by=lead)
     response = poll(as_leader, workshop, token)
     assert response.headers["HX-Redirect"] == f"/w/{workshop.pk}/s/needs/"
 

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.messages import constants
 from django.test import Client
 
-from alignment import services, steps
+from alignment import agenda
 from alignment.forms import PersonaForm
 from alignment.models import Membership, Report, ReportStatus, Role
+from alignment.services import items, people
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +27,14 @@ def test_a_new_answer_shows_at_once(as_observer, workshop, lead):
     assert "Fresh persona" not in persona_page(as_observer, workshop)
     form = PersonaForm({"title": "Fresh persona"}, workshop=workshop)
     assert form.is_valid()
-    services.add_item(workshop, steps.get_step("persona"), form, by=lead)
+    items.add_item(workshop, agenda.get_step("persona"), form, by=lead)
     assert "Fresh persona" in persona_page(as_observer, workshop)
 
 
 def test_a_new_role_shows_at_once(as_leader, workshop, leader, lead, organization):
     assert 'id="add-form"' in persona_page(as_leader, workshop)
     membership = Membership.objects.get(user=leader, organization=organization)
-    services.change_role(membership, Role.OBSERVER, by=lead)
+    people.change_role(membership, Role.OBSERVER, by=lead)
     participant = workshop.participants.get(user=leader)
     participant.role = Role.OBSERVER
     participant.save()
@@ -50,7 +51,7 @@ def test_a_new_name_shows_at_once(as_observer, workshop, leader, leaders_persona
 
 def test_a_report_that_is_ready_shows_at_once(as_lead, workshop):
     # The renderer marks reports with update(), which sends no signal.
-    from alignment.signals import workshop_changed
+    from alignment.realtime.signals import workshop_changed
 
     report = Report.objects.create(
         workshop=workshop, snapshot={}, content_hash="0" * 64, signatures=[]
@@ -98,7 +99,7 @@ def test_text_that_looks_like_a_slot_stays_text(as_lead, workshop, lead):
     title = "cvmslot-0123456789abcdef-csrf_token"
     form = PersonaForm({"title": title}, workshop=workshop)
     assert form.is_valid()
-    services.add_item(workshop, steps.get_step("persona"), form, by=lead)
+    items.add_item(workshop, agenda.get_step("persona"), form, by=lead)
     persona_page(as_lead, workshop)
     assert title in persona_page(as_lead, workshop)
 

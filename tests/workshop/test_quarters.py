@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from alignment import quarters, snapshot
+from alignment.domain import comparison, snapshot
 from alignment.models import (
     AgreementEvent,
     HandshakeAgreement,
@@ -15,6 +15,8 @@ from alignment.models import (
     StrategicBet,
     Workshop,
 )
+from alignment.services import quarters
+from alignment.services.errors import Refused
 from flavors.diagnostic import DEMO_Q3_ANSWERS, DEMO_Q4_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +74,7 @@ def test_links_point_inside_the_clone(q4, lead):
 
 def test_a_quarter_is_cloned_only_once(q4, lead):
     quarters.start_next_quarter(q4, by=lead)
-    with pytest.raises(quarters.CloneRefused, match="already a workshop for 2027-Q1"):
+    with pytest.raises(Refused, match="already a workshop for 2027-Q1"):
         quarters.start_next_quarter(q4, by=lead)
 
 
@@ -87,7 +89,7 @@ def test_the_comparison_shows_added_removed_changed_targets_and_flavor(q4, lead)
     )
     Kpi.objects.filter(workshop=clone, title="Churn rate").update(target=Decimal("0.70"))
 
-    result = quarters.compare(q4, clone)
+    result = comparison.compare(q4, clone)
     personas = next(s for s in result.steps if s.step.slug == "persona")
     assert [p.title for p in personas.added] == ["Gig worker"]
     assert [p.title for p in personas.removed] == ["Value-seeking senior"]

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alignment import demo, signals, steps
+from alignment import agenda, demo
+from alignment.realtime import signals
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def count(client, workshop, path, *, rendered: bool) -> int:
     return len(captured)
 
 
-PAGES = ["", *[f"s/{s.slug}/" for s in steps.all_steps()]]
+PAGES = ["", *[f"s/{s.slug}/" for s in agenda.all_steps()]]
 
 
 @pytest.mark.parametrize("page", PAGES)

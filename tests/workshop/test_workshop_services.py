@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import services, steps
+from alignment import agenda
 from alignment.access import get_workshop_for_user
 from alignment.forms import BetForm, NeedForm, PersonaForm
 from alignment.models import (
@@ -18,18 +18,20 @@ from alignment.models import (
     StrategicBet,
     WorkshopRole,
 )
+from alignment.services import facilitation, items, workshops
+from alignment.services.errors import Conflict, Frozen, Refused
 
 pytestmark = pytest.mark.django_db
 
-PERSONA = steps.get_step("persona")
-NEEDS = steps.get_step("needs")
-BETS = steps.get_step("bets")
+PERSONA = agenda.get_step("persona")
+NEEDS = agenda.get_step("needs")
+BETS = agenda.get_step("bets")
 
 
 def add(workshop, step, data, by):
     form = step.form_class(data, workshop=workshop)
     assert form.is_valid(), form.errors
-    return services.add_item(workshop, step, form, by=by)
+    return items.add_item(workshop, step, form, by=by)
 
 
 def test_a_new_workshop_seats_every_member_with_their_role(workshop, lead, leader, observer):
@@ -47,7 +49,7 @@ def test_a_new_workshop_seats_every_member_with_their_role(workshop, lead, leade
         observer.email: WorkshopRole.OBSERVER,
     }
     assert workshop.facilitator == lead
-    assert workshop.current_step == steps.first_step().slug
+    assert workshop.current_step == agenda.first_step().slug
 
 
 @pytest.mark.parametrize(
@@ -68,18 +70,18 @@ def test_status_moves_only_along_the_allowed_transitions(workshop, lead, path, a
     workshop.save()
     if allowed:
         for status in path:
-            services.transition(workshop, status, by=lead)
+            workshops.transition(workshop, status, by=lead)
         workshop.refresh_from_db()
         assert workshop.status == path[-1]
     else:
-        with pytest.raises(services.ServiceError):
+        with pytest.raises(Refused):
             for status in path:
-                services.transition(workshop, status, by=lead)
+                workshops.transition(workshop, status, by=lead)
 
 
 def test_an_unknown_status_is_refused_with_a_message(workshop, lead):
-    with pytest.raises(services.ServiceError, match="no such status"):
-        services.transition(workshop, "archived-forever", by=lead)
+    with pytest.raises(Refused, match="no such status"):
+        workshops.transition(workshop, "archived-forever", by=lead)
 
 
 def test_every_change_bumps_the_revision_and_says_what_it_touched(workshop, lead):
@@ -124,7 +126,7 @@ def test_a_stale_edit_is_refused_with_the_current_text(workshop, lead, leader):
     persona = add(workshop, PERSONA, {"title": "First"}, leader)
     first = PersonaForm({"title": "Lead's edit", "version": 1}, instance=persona, workshop=workshop)
     assert first.is_valid()
-    services.update_item(workshop, PERSONA, persona, first, expected_version=1, by=lead)
+    items.update_item(workshop, PERSONA, persona, first, expected_version=1, by=lead)
 
     stale = Persona.objects.get(pk=persona.pk)
     stale.version = 1  # the leader loaded the form before the lead saved
@@ -132,8 +134,8 @@ def test_a_stale_edit_is_refused_with_the_current_text(workshop, lead, leader):
         {"title": "Leader's edit", "version": 1}, instance=stale, workshop=workshop
     )
     assert second.is_valid()
-    with pytest.raises(services.Conflict) as clash:
-        services.update_item(workshop, PERSONA, stale, second, expected_version=1, by=leader)
+    with pytest.raises(Conflict) as clash:
+        items.update_item(workshop, PERSONA, stale, second, expected_version=1, by=leader)
     assert clash.value.current.title == "Lead's edit"
     persona.refresh_from_db()
     assert (persona.title, persona.version) == ("Lead's edit", 2)
@@ -143,19 +145,19 @@ def test_reorder_puts_items_in_the_given_order_and_refuses_foreign_ids(workshop,
     a = add(workshop, PERSONA, {"title": "A"}, lead)
     b = add(workshop, PERSONA, {"title": "B"}, lead)
     c = add(workshop, PERSONA, {"title": "C"}, lead)
-    services.reorder(workshop, PERSONA, [str(c.pk), str(a.pk), str(b.pk)], by=lead)
+    items.reorder(workshop, PERSONA, [str(c.pk), str(a.pk), str(b.pk)], by=lead)
     assert [p.title for p in PERSONA.items(workshop)] == ["C", "A", "B"]
-    with pytest.raises(services.ServiceError):
-        services.reorder(workshop, PERSONA, [str(c.pk), str(a.pk)], by=lead)
-    services.move(workshop, PERSONA, b, "up", by=lead)
+    with pytest.raises(Refused):
+        items.reorder(workshop, PERSONA, [str(c.pk), str(a.pk)], by=lead)
+    items.move(workshop, PERSONA, b, "up", by=lead)
     assert [p.title for p in PERSONA.items(workshop)] == ["C", "B", "A"]
 
 
 def test_a_private_brainstorm_hides_answers_until_revealed(workshop, lead, leader):
-    services.open_brainstorm(workshop, PERSONA, by=lead)
+    facilitation.open_brainstorm(workshop, PERSONA, by=lead)
     hidden = add(workshop, PERSONA, {"title": "Secret idea"}, leader)
     assert hidden.revealed is False
-    assert services.reveal(workshop, PERSONA, by=lead) == 1
+    assert facilitation.reveal(workshop, PERSONA, by=lead) == 1
     hidden.refresh_from_db()
     workshop.refresh_from_db()
     assert hidden.revealed is True
@@ -164,22 +166,22 @@ def test_a_private_brainstorm_hides_answers_until_revealed(workshop, lead, leade
 
 def test_a_dot_vote_keeps_each_person_within_budget(workshop, lead, leader):
     persona = add(workshop, PERSONA, {"title": "Family"}, lead)
-    vote = services.open_vote(workshop, PERSONA, 2, by=lead)
-    services.cast_dot(workshop, vote, persona.pk, by=leader)
-    services.cast_dot(workshop, vote, persona.pk, by=leader)
-    with pytest.raises(services.ServiceError, match="used all 2"):
-        services.cast_dot(workshop, vote, persona.pk, by=leader)
-    services.take_back_dot(workshop, vote, persona.pk, by=leader)
+    vote = facilitation.open_vote(workshop, PERSONA, 2, by=lead)
+    facilitation.cast_dot(workshop, vote, persona.pk, by=leader)
+    facilitation.cast_dot(workshop, vote, persona.pk, by=leader)
+    with pytest.raises(Refused, match="used all 2"):
+        facilitation.cast_dot(workshop, vote, persona.pk, by=leader)
+    facilitation.take_back_dot(workshop, vote, persona.pk, by=leader)
     assert Dot.objects.filter(vote=vote, voter=leader).count() == 1
-    services.close_vote(workshop, vote, by=lead)
-    with pytest.raises(services.ServiceError, match="closed"):
-        services.cast_dot(workshop, vote, persona.pk, by=leader)
+    facilitation.close_vote(workshop, vote, by=lead)
+    with pytest.raises(Refused, match="closed"):
+        facilitation.cast_dot(workshop, vote, persona.pk, by=leader)
 
 
 def test_a_second_open_vote_on_a_step_is_refused(workshop, lead):
-    services.open_vote(workshop, PERSONA, 3, by=lead)
-    with pytest.raises(services.ServiceError, match="already open"):
-        services.open_vote(workshop, PERSONA, 3, by=lead)
+    facilitation.open_vote(workshop, PERSONA, 3, by=lead)
+    with pytest.raises(Refused, match="already open"):
+        facilitation.open_vote(workshop, PERSONA, 3, by=lead)
 
 
 def test_a_signed_workshop_refuses_changes(workshop, lead):
@@ -188,16 +190,16 @@ def test_a_signed_workshop_refuses_changes(workshop, lead):
     workshop.save()
     form = PersonaForm({"title": "Late"}, workshop=workshop)
     assert form.is_valid()
-    with pytest.raises(services.Frozen):
-        services.add_item(workshop, PERSONA, form, by=lead)
-    with pytest.raises(services.Frozen):
-        services.delete_item(workshop, PERSONA, persona, by=lead)
+    with pytest.raises(Frozen):
+        items.add_item(workshop, PERSONA, form, by=lead)
+    with pytest.raises(Frozen):
+        items.delete_item(workshop, PERSONA, persona, by=lead)
     assert Persona.objects.filter(workshop=workshop).count() == 1
 
 
 def test_changes_are_audited(workshop, lead):
     persona = add(workshop, PERSONA, {"title": "Family"}, lead)
-    services.delete_item(workshop, PERSONA, persona, by=lead)
+    items.delete_item(workshop, PERSONA, persona, by=lead)
     actions = list(
         AuditEntry.objects.filter(workshop=workshop)
         .order_by("created", "id")
@@ -209,5 +211,5 @@ def test_changes_are_audited(workshop, lead):
 def test_deleting_a_persona_leaves_its_needs_without_a_parent(workshop, lead):
     persona = add(workshop, PERSONA, {"title": "Family"}, lead)
     need = add(workshop, NEEDS, {"title": "One bill", "persona": persona.pk}, lead)
-    services.delete_item(workshop, PERSONA, persona, by=lead)
+    items.delete_item(workshop, PERSONA, persona, by=lead)
     assert Need.objects.get(pk=need.pk).persona is None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import steps
+from alignment import agenda
 from alignment.models import AuditEntry, Dot, DotVote, Participant, Persona, Workshop
 
 pytestmark = pytest.mark.django_db
 
-ITEM_STEPS = [s.slug for s in steps.item_steps()]
+ITEM_STEPS = [s.slug for s in agenda.item_steps()]
 EVERYONE = ["as_lead", "as_leader", "as_observer"]
 
 
@@ -208,7 +208,7 @@ def test_only_the_lead_reorders(as_lead, as_leader, leaders_persona, leads_perso
     order = [str(leads_persona.pk), str(leaders_persona.pk)]
     assert as_leader.post(url(workshop, "s/persona/reorder"), {"order": order}).status_code == 403
     assert as_lead.post(url(workshop, "s/persona/reorder"), {"order": order}).status_code == 200
-    assert [p.pk for p in steps.get_step("persona").items(workshop)] == [
+    assert [p.pk for p in agenda.get_step("persona").items(workshop)] == [
         leads_persona.pk,
         leaders_persona.pk,
     ]
@@ -218,7 +218,7 @@ def test_only_the_lead_reorders(as_lead, as_leader, leaders_persona, leads_perso
         HTTP_HX_REQUEST="true",
     )
     assert move.status_code == 200
-    assert [p.pk for p in steps.get_step("persona").items(workshop)] == [
+    assert [p.pk for p in agenda.get_step("persona").items(workshop)] == [
         leaders_persona.pk,
         leads_persona.pk,
     ]

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from alignment import demo, quarters, services, signoff
+from alignment import demo
 from alignment.models import Membership, Organization, Role, Status, User, Workshop
+from alignment.services import quarters, signoff, workshops
 from flavors.diagnostic import DEMO_Q3_ANSWERS, DEMO_Q4_ANSWERS
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -72,14 +73,14 @@ class Command(BaseCommand):
         workshop = Workshop.objects.filter(organization=organization, quarter="2026-Q3").first()
         if workshop is not None:
             return workshop
-        workshop = services.create_workshop(
+        workshop = workshops.create_workshop(
             organization, quarter="2026-Q3", title="Q3 alignment", language="en", by=lead
         )
         demo.build_workshop(workshop, author=lead, scale=scale, variant="q3")
-        services.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
+        workshops.save_flavor_answers(workshop, dict(DEMO_Q3_ANSWERS), by=lead)
         # Q3 went through the real sign-off: every leader signed, the report exists.
         for status in (Status.LIVE, Status.REVIEW, Status.SIGNING):
-            services.transition(workshop, status, by=lead)
+            workshops.transition(workshop, status, by=lead)
         workshop.refresh_from_db()
         for signer in signoff.required_signers(workshop):
             _data, content_hash = signoff.current_content(workshop)

@@ -19,7 +19,7 @@ import time
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 
-from alignment import steps
+from alignment import access, agenda
 from alignment.models import Membership, Workshop, WorkshopRole
 
 PRESENCE_SECONDS = 12
@@ -65,7 +65,7 @@ ROLE_ORDER = {WorkshopRole.LEAD: 0, WorkshopRole.LEADER: 1, WorkshopRole.OBSERVE
 def people(workshop_id) -> list[Membership]:
     """Everyone who may open the workshop (the organisation's members), in the
     order "who is here" lists them: leads, leaders, observers."""
-    members = Membership.objects.filter(organization__workshops=workshop_id).select_related("user")
+    members = access.workshop_members(workshop_id).select_related("user")
     return sorted(
         members, key=lambda m: (ROLE_ORDER[m.workshop_role], m.user.display_name, m.user_id)
     )
@@ -74,7 +74,7 @@ def people(workshop_id) -> list[Membership]:
 def presence(members: list[Membership], here: dict) -> list[dict]:
     """Every member, their role in the workshop, and whether (and on which step)
     they are here now."""
-    by_slug = {s.slug: s for s in steps.all_steps()}
+    by_slug = {s.slug: s for s in agenda.all_steps()}
     return [
         {
             "member": m,
@@ -128,8 +128,8 @@ def check(workshop_id, session, step_slug: str) -> tuple[int, str, dict] | None:
         if state is None:
             return None
         cache.add(state_key, state, STATE_SECONDS)
-    revision, current_step, members = state
-    if user_id not in members:
+    revision, current_step, readers = state
+    if not access.may_open(user_id, readers):
         return None
     here = _touch(workshop_id, found.get(room_key) or {}, user_id, step_slug, now)
     return revision, current_step, here
@@ -141,13 +141,8 @@ def forget(workshop_id) -> None:
 
 
 def _load_state(workshop_id) -> tuple[int, str, frozenset[int]] | None:
-    row = (
-        Workshop.objects.filter(pk=workshop_id)
-        .values_list("revision", "current_step", "organization_id")
-        .first()
-    )
+    row = Workshop.objects.filter(pk=workshop_id).values_list("revision", "current_step").first()
     if row is None:
         return None
-    revision, current_step, organization_id = row
-    members = Membership.objects.filter(organization_id=organization_id)
-    return revision, current_step, frozenset(members.values_list("user_id", flat=True))
+    revision, current_step = row
+    return revision, current_step, access.readers(workshop_id)

@@ -8,6 +8,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from alignment.models import (
+    AgreementEvent,
+    Alternative,
+    BusinessObjective,
+    CatalogueKpi,
+    HandshakeAgreement,
+    Kpi,
+    MajorInitiative,
+    MomentOfTruth,
+    Need,
+    Persona,
+    StrategicBet,
+    StrategyStatement,
+)
+from handshakes.models import HandshakeTemplate
+
 PERSONAS = [
     (
         "Busy family planner",
@@ -355,21 +371,6 @@ AGREEMENTS = [
 
 def build_workshop(workshop, *, author, scale: int = 1, variant: str = "q4") -> None:
     """Create the aspects and bets of a demo workshop (it must be empty)."""
-    from alignment.models import (
-        AgreementEvent,
-        Alternative,
-        BusinessObjective,
-        CatalogueKpi,
-        HandshakeAgreement,
-        Kpi,
-        MajorInitiative,
-        MomentOfTruth,
-        Need,
-        Persona,
-        StrategicBet,
-        StrategyStatement,
-    )
-    from handshakes.models import HandshakeTemplate
 
     def suffix(copy: int) -> str:
         return "" if copy == 0 else f" ({copy + 1})"
@@ -541,18 +542,6 @@ def evolve_to_q4(workshop, *, author, scale: int = 1) -> None:
     """Turn a clone of the demo Q3 into the demo Q4: a new bet for small businesses,
     moved targets, a slimmer collaboration setup, and a few deliberate gaps for the
     team to fix in the coherence review."""
-    from alignment.models import (
-        BusinessObjective,
-        CatalogueKpi,
-        HandshakeAgreement,
-        Kpi,
-        MajorInitiative,
-        MomentOfTruth,
-        Need,
-        Persona,
-        StrategicBet,
-    )
-
     catalogue = {k.code: k for k in CatalogueKpi.objects.all()}
     for copy in range(scale):
         low, high = copy * 100 + 1, copy * 100 + 99

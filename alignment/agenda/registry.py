@@ -1,19 +1,27 @@
-"""The agenda: one registry of steps drives the step pages, forms, ordering and navigation.
+"""The step registry: one list of steps drives the step pages, forms, ordering
+and navigation.
 
-Adding a step is one `register()` call. A step either collects items of one model
-(the six aspects, the bets, ...) through the generic item views, or brings its own
-page (`view`), such as the flavor diagnostic or the coherence review.
+Adding a step is one `register()` call (`alignment.agenda.steps` makes them). A
+step either collects items of one kind (the six aspects, the bets, ...) through
+the generic item views, or brings its own page (`view`), such as the flavor
+diagnostic or the coherence review. Views, forms and hooks are named by dotted
+path and looked up when first used: the registry sits below the views, forms
+and workflows that serve it, and never imports them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import CharField, Count, Value
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from alignment.agenda.kinds import Kind
 
 
 @dataclass(frozen=True)
@@ -22,10 +30,10 @@ class Step:
     title: str | Promise
     question: str | Promise
     perspective: str | Promise
-    model: type | None = None
-    form_class: type | None = None
-    # The workshop's related name for this step's items (workshop.personas, ...).
-    related_name: str = ""
+    # The kind of item this step collects (None for a step with its own page).
+    kind: Kind | None = None
+    # The form that adds and edits an item, by dotted path.
+    form: str = ""
     # select_related / prefetch_related for listing the items of this step.
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -33,29 +41,51 @@ class Step:
     empty_hint: str | Promise = ""
     # Help shown beside the list: how to write a good answer.
     guidance: tuple[str | Promise, ...] = field(default_factory=tuple)
-    view: Callable | None = None
+    # A step's own page, by dotted path: a view taking (request, access, step).
+    view: str = ""
     # For steps without items: has the team done this step? (workshop -> bool)
     is_done: Callable | None = None
     # The form under the list; a step may offer its own way of adding.
     add_template: str = "alignment/step.html#add_form"
     # Extra context for the step page: (access, step) -> dict.
     extra_context: Callable | None = None
-    # For steps with their own page: a partial (with a root id) that the live-sync
-    # poll swaps whenever anything in the workshop changed, and its context.
+    # For steps with their own page: a partial (with a root id) that the live
+    # pages swap whenever anything in the workshop changed, and its context, by
+    # dotted path: a function taking the access and returning a dict.
     live_partial: str = ""
-    live_context: Callable | None = None
+    live_context: str = ""
     # Who may add items: leaders and the lead, or the lead alone.
     lead_adds_only: bool = False
     # Adjust the step's item queryset (annotations the list needs).
     items_hook: Callable | None = None
-    # Called in the saving transaction: (workshop, item, form, by, before) -> None,
-    # where `before` is the item as it was (None when added).
-    after_save: Callable | None = None
+    # Called in the saving transaction, by dotted path: (workshop, item, form, by,
+    # before) -> None, where `before` is the item as it was (None when added).
+    after_save: str = ""
     number: int = 0
 
     @property
     def has_items(self) -> bool:
-        return self.model is not None
+        return self.kind is not None
+
+    @property
+    def model(self) -> type | None:
+        return self.kind.model if self.kind is not None else None
+
+    @cached_property
+    def form_class(self) -> type | None:
+        return import_string(self.form) if self.form else None
+
+    @cached_property
+    def view_function(self) -> Callable | None:
+        return import_string(self.view) if self.view else None
+
+    @cached_property
+    def live_context_function(self) -> Callable | None:
+        return import_string(self.live_context) if self.live_context else None
+
+    @cached_property
+    def after_save_function(self) -> Callable | None:
+        return import_string(self.after_save) if self.after_save else None
 
     def items(self, workshop):
         """The items of this step in a workshop, planned for the step page."""
@@ -90,6 +120,12 @@ def all_steps() -> list[Step]:
 
 def item_steps() -> list[Step]:
     return [s for s in _REGISTRY.values() if s.has_items]
+
+
+def item_kinds() -> list[Kind]:
+    """Every kind of item, in agenda order: an item's parents and the items it
+    links to come before it."""
+    return [s.kind for s in item_steps()]
 
 
 def get_step(slug: str) -> Step:
@@ -132,3 +168,24 @@ def step_for_model(model) -> Step | None:
         if step.model is model:
             return step
     return None
+
+
+def progress(workshop, current: Step | None = None, *, viewer) -> list[dict]:
+    """The agenda as one person sees it: every step with the number of its items
+    this person sees (counted in one query), whether it is done, the step the
+    facilitator is on and the one this page shows."""
+    counts = count_items(workshop, lambda items: items.visible_to(viewer))
+    rows = []
+    for step in all_steps():
+        count = counts.get(step.slug, 0) if step.has_items else None
+        done = bool(count) if step.has_items else bool(step.is_done and step.is_done(workshop))
+        rows.append(
+            {
+                "step": step,
+                "count": count,
+                "done": done,
+                "is_current": step.slug == workshop.current_step,
+                "is_here": current is not None and step.slug == current.slug,
+            }
+        )
+    return rows

@@ -9,33 +9,36 @@ and easy to test on small hand-built workshops.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alignment import agenda
+from alignment.agenda.kinds import Kind
+from alignment.models import AgreementStatus
+from handshakes.models import HandshakeTemplate, Impact
+
 BLOCKER = "blocker"
 WARNING = "warning"
 
 
-@dataclass
 class WorkshopData:
-    """A workshop's items, loaded once, with their links resolved."""
+    """A workshop's items, loaded once, with their links resolved: one list per
+    kind of item, by the kind's name (`data.personas`, `data.bets`, ...)."""
 
-    personas: list = field(default_factory=list)
-    needs: list = field(default_factory=list)
-    alternatives: list = field(default_factory=list)
-    strategies: list = field(default_factory=list)
-    objectives: list = field(default_factory=list)
-    initiatives: list = field(default_factory=list)
-    bets: list = field(default_factory=list)
-    kpis: list = field(default_factory=list)
-    mots: list = field(default_factory=list)
-    agreements: list = field(default_factory=list)
-    # Published HIGH-impact handshake templates of the library (for the warning
-    # about high-impact areas left out of the setup).
-    high_impact_templates: list = field(default_factory=list)
+    def __init__(self, items: dict[str, list], high_impact_templates: list):
+        self.items = items
+        # Published HIGH-impact handshake templates of the library (for the
+        # warning about high-impact areas left out of the setup).
+        self.high_impact_templates = high_impact_templates
+
+    def __getattr__(self, name: str) -> list:
+        try:
+            return self.__dict__["items"][name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     @property
     def high_mots(self) -> list:
@@ -104,19 +107,6 @@ def load(workshop) -> WorkshopData:
     built from it. So it holds revealed items only, and links to revealed items
     only: an answer a private brainstorm still hides (and a hidden answer's links
     to the others) is its author's alone until the facilitator reveals it."""
-    from alignment.models import (
-        Alternative,
-        BusinessObjective,
-        HandshakeAgreement,
-        Kpi,
-        MajorInitiative,
-        MomentOfTruth,
-        Need,
-        Persona,
-        StrategicBet,
-        StrategyStatement,
-    )
-    from handshakes.models import HandshakeTemplate, Impact
 
     def links(model, name):
         # The rules and the snapshot only ask which rows a link reaches (their
@@ -125,36 +115,18 @@ def load(workshop) -> WorkshopData:
         related = model._meta.get_field(name).related_model
         return Prefetch(name, queryset=related.objects.revealed().only("pk").order_by())
 
-    def items(model, *related, prefetch=()):
+    def items(kind: Kind):
+        prefetch = [*(spec.name for spec in kind.links), *kind.load_reverse]
         return list(
-            model.objects.filter(workshop=workshop)
+            kind.model.objects.filter(workshop=workshop)
             .revealed()
-            .select_related(*related)
-            .prefetch_related(*(links(model, name) for name in prefetch))
+            .select_related(*kind.load_related)
+            .prefetch_related(*(links(kind.model, name) for name in prefetch))
             .order_by("order", "created")
         )
 
     return WorkshopData(
-        personas=items(Persona),
-        needs=items(Need, "persona"),
-        alternatives=items(Alternative, "need"),
-        strategies=items(StrategyStatement),
-        objectives=items(BusinessObjective, "strategy"),
-        initiatives=items(MajorInitiative, "objective"),
-        bets=items(
-            StrategicBet,
-            prefetch=(
-                "personas",
-                "needs",
-                "alternatives",
-                "objectives",
-                "initiatives",
-                "kpis",
-            ),
-        ),
-        kpis=items(Kpi, "catalogue", prefetch=("bets",)),
-        mots=items(MomentOfTruth, "persona", prefetch=("bets", "kpis")),
-        agreements=items(HandshakeAgreement, "template__area", prefetch=("bets",)),
+        {kind.name: items(kind) for kind in agenda.item_kinds()},
         high_impact_templates=list(
             HandshakeTemplate.objects.published().filter(impact=Impact.HIGH).select_related("area")
         ),
@@ -277,7 +249,7 @@ def high_mots_traced(w: WorkshopData) -> list[Finding]:
 def agreed_handshakes_traced(w: WorkshopData) -> list[Finding]:
     return _each(
         w.agreements,
-        lambda a: a.status == "agreed" and not a.bets.all(),
+        lambda a: a.status == AgreementStatus.AGREED and not a.bets.all(),
         "agreed_handshakes_traced",
         BLOCKER,
         "collaboration",

@@ -4,7 +4,7 @@ Every save or delete of a row that belongs to a workshop renews that workshop's
 page generation and drops its live-sync state; a change to people, memberships,
 organisations or the shared reference data (flavors, the handshake library, the
 KPI catalogue) renews the site's generation. A change made with `update()`, which
-sends no signal, either goes with a new revision (`services.bump` writes a Change
+sends no signal, either goes with a new revision (`services.revision.bump` writes a Change
 row, which does send one) or calls `workshop_changed` itself (a report's status).
 
 Each renewal happens twice: at once, so that the same transaction (and the test
@@ -19,8 +19,8 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from alignment import live, pagecache
 from alignment.models import Membership, Workshop
+from alignment.realtime import live, pagecache
 
 WATCHED_APPS = {"alignment", "flavors", "handshakes"}
 

@@ -7,36 +7,29 @@ report always carries signatures of exactly what it shows.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from alignment import coherence, snapshot
+from alignment.domain import coherence, snapshot
+from alignment.domain.visibility import hidden_answers
 from alignment.models import (
     Membership,
     Report,
-    ReportStatus,
     Role,
     Signature,
     Status,
     Workshop,
     WorkshopRole,
 )
-from alignment.signals import workshop_changed
+from alignment.services import reports
+from alignment.services.audit import record
+from alignment.services.errors import Refused
+from alignment.services.revision import bump, ensure_editable, void_signatures
 
 logger = logging.getLogger(__name__)
-
-
-class SignOffRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def current_content(
@@ -95,30 +88,8 @@ def state(workshop: Workshop, content_hash: str, review: coherence.Review) -> Si
     )
 
 
-def void_signatures(workshop: Workshop, reason: str) -> int:
-    """Void every valid signature: the content they were given has changed."""
-    from alignment.services import record
-
-    count = Signature.objects.filter(workshop=workshop, voided_at__isnull=True).update(
-        voided_at=timezone.now(), voided_reason=reason[:200]
-    )
-    if count:
-        record(
-            workshop.organization,
-            None,
-            "signatures.voided",
-            workshop,
-            workshop=workshop,
-            count=count,
-            reason=reason,
-        )
-    return count
-
-
 @transaction.atomic
 def set_override(workshop: Workshop, reason: str, *, by) -> None:
-    from alignment.services import bump, ensure_editable, record
-
     ensure_editable(workshop)
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     reason = reason.strip()
@@ -136,8 +107,6 @@ def set_override(workshop: Workshop, reason: str, *, by) -> None:
 def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     """Sign the content the leader saw (`content_hash`). The last signature freezes
     the workshop and creates its report; returns the report then, else None."""
-    from alignment.services import hidden_answers, record
-
     # Lock the workshop: two leaders signing at once must not both see themselves
     # as the last one, and a freeze must happen exactly once.
     workshop = (
@@ -146,33 +115,29 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
         .get(pk=workshop.pk)
     )
     if workshop.status == Status.SIGNED:
-        raise SignOffRefused(_("This workshop is already signed."))
+        raise Refused("already_signed")
     if workshop.status != Status.SIGNING:
-        raise SignOffRefused(_("Signing opens when the lead moves the workshop to signing."))
+        raise Refused("signing_not_open")
     if hidden := hidden_answers(workshop):
         # The hash would cover what this leader cannot see (and, after the
         # freeze, what could never be revealed).
-        raise SignOffRefused(hidden.message)
+        raise Refused("hidden_answers", {"steps": hidden.steps_text})
     if not Membership.objects.filter(
         organization_id=workshop.organization_id, user=by, role=Role.LEADER
     ).exists():
-        raise SignOffRefused(_("Only the workshop's leaders sign."))
+        raise Refused("only_leaders_sign")
     # Load the workshop once: the snapshot and the review both read it.
     loaded = coherence.load(workshop)
     data, current_hash = current_content(workshop, loaded)
     if content_hash != current_hash:
-        raise SignOffRefused(
-            _("The content changed since you loaded the page. Read it again, then sign.")
-        )
+        raise Refused("content_changed")
     review = coherence.evaluate(loaded)
     if review.blockers and not workshop.override_reason:
-        raise SignOffRefused(
-            _("The coherence review still has blockers. Fix them, or the lead records an override.")
-        )
+        raise Refused("blockers_left")
     if Signature.objects.filter(
         workshop=workshop, signer=by, voided_at__isnull=True, content_hash=current_hash
     ).exists():
-        raise SignOffRefused(_("You have already signed this content."))
+        raise Refused("signed_already_by_you")
     # Signatures on older content are void now, whatever path changed it.
     stale = Signature.objects.filter(workshop=workshop, voided_at__isnull=True).exclude(
         content_hash=current_hash
@@ -193,9 +158,7 @@ def freeze_if_complete(workshop: Workshop) -> Report | None:
 
     Signing usually completes with the last signature; it can also complete when
     the last leader who had not signed stops being a leader (demoted or removed),
-    which `services` calls this for. Call it inside a transaction."""
-    from alignment.services import hidden_answers
-
+    which `people` calls this for. Call it inside a transaction."""
     workshop = (
         Workshop.objects.select_for_update(of=("self",))
         .select_related("organization", "facilitator", "previous")
@@ -215,9 +178,6 @@ def freeze_if_complete(workshop: Workshop) -> Report | None:
 
 def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
     """Called inside sign()'s transaction with the workshop row locked."""
-    from alignment.services import bump, record
-    from alignment.tasks import render_report
-
     signed = list(
         Signature.objects.filter(
             workshop=workshop,
@@ -261,46 +221,5 @@ def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
         workshop=workshop,
         hash=content_hash,
     )
-    transaction.on_commit(lambda: render_report.delay(str(report.pk)))
+    reports.queue_render(report)
     return report
-
-
-def render_pdf_for(report: Report) -> None:
-    """Render (or re-render) the report's PDF from its frozen snapshot.
-
-    Safe to run twice: the file has a fixed name and replaces any earlier one, so
-    a retried or redelivered task still leaves exactly one file.
-    """
-    from alignment.report import render_report_pdf
-
-    Report.objects.filter(pk=report.pk).update(
-        status=ReportStatus.RENDERING, attempts=report.attempts + 1
-    )
-    workshop_changed(report.workshop_id)
-    # fontTools stamps font subsets with the current time unless SOURCE_DATE_EPOCH
-    # is set; pinning it to the report's creation makes a re-render byte-identical,
-    # so the PDF's SHA-256 stays the same however often the task runs.
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(report.created.timestamp()))
-    shown = {
-        **report.snapshot,
-        "workshop": {**report.snapshot["workshop"], "status": Status.SIGNED},
-    }
-    pdf = render_report_pdf(
-        shown,
-        signatures=report.signatures,
-        content_hash=report.content_hash,
-        generated_at=report.created,
-    )
-    name = f"reports/{report.pk}.pdf"
-    storage = report.pdf.storage
-    if storage.exists(name):
-        storage.delete(name)
-    saved = storage.save(name, ContentFile(pdf))
-    Report.objects.filter(pk=report.pk).update(
-        pdf=saved,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        status=ReportStatus.READY,
-        error="",
-        rendered_at=timezone.now(),
-    )
-    workshop_changed(report.workshop_id)

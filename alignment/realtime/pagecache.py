@@ -34,8 +34,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from alignment import live
 from alignment.access import WorkshopAccess, get_workshop_for_user
+from alignment.realtime import live
 
 SLOTS = ("csrf_token", "messages", "presence", "live_token")
 PAGE_SECONDS = 15 * 60

@@ -1,11 +1,28 @@
-"""The workshop agenda as registered steps. Later steps register themselves here too."""
+"""The workshop agenda: its thirteen steps, in order, and the kind of item each
+item step collects. A new step is one `register()` here; a new kind of item is
+one `Kind` in its step, plus its model, form and templates."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from alignment import forms
+from alignment.agenda.kinds import (
+    DESCRIPTION,
+    TITLE,
+    CatalogueEntry,
+    Choice,
+    CoveredHandshakes,
+    Derived,
+    Flag,
+    Kind,
+    LibraryTemplate,
+    Links,
+    Number,
+    Parent,
+    Text,
+)
+from alignment.agenda.registry import Step, register
 from alignment.models import (
     AgreementEvent,
     Alternative,
@@ -17,10 +34,12 @@ from alignment.models import (
     MomentOfTruth,
     Need,
     Persona,
+    Status,
     StrategicBet,
     StrategyStatement,
 )
-from alignment.steps import Step, register
+from flavors.models import Flavor
+from handshakes.models import HandshakeTemplate, Impact, current_version_subquery
 
 
 def suggested_kpis(workshop, viewer) -> dict:
@@ -29,8 +48,6 @@ def suggested_kpis(workshop, viewer) -> dict:
     result = workshop.flavor_result
     codes: list[str] = []
     if result is not None:
-        from flavors.models import Flavor
-
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             codes += [c for c in flavor.suggested_kpi_codes if c not in codes]
     used = set(
@@ -52,13 +69,9 @@ def suggested_kpis(workshop, viewer) -> dict:
 def library_for(workshop, viewer) -> dict:
     """The published handshake templates: the flavor's suggestions first, then
     every HIGH-impact area, then the rest, in library order."""
-    from handshakes.models import HandshakeTemplate, Impact
-
     result = workshop.flavor_result
     suggested: list[str] = []
     if result is not None:
-        from flavors.models import Flavor
-
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             suggested += [a for a in flavor.suggested_handshake_areas if a not in suggested]
     used = set(
@@ -91,8 +104,6 @@ def library_for(workshop, viewer) -> dict:
 
 
 def _agreements_queryset(queryset):
-    from handshakes.models import current_version_subquery
-
     return (
         queryset.select_related("template__area")
         .annotate(current_version=current_version_subquery("template__area"))
@@ -107,12 +118,6 @@ BUSINESS = _("Business perspective")
 COMMITMENT = _("Commitment")
 
 
-def _flavor_view(request, access, step):
-    from alignment.views.flavor import flavor_step
-
-    return flavor_step(request, access, step)
-
-
 FLAVOR = register(
     Step(
         slug="flavor",
@@ -122,7 +127,7 @@ FLAVOR = register(
             "together; the diagnostic places you among the three CVM flavors."
         ),
         perspective=_("Starting point"),
-        view=_flavor_view,
+        view="alignment.views.flavor.flavor_step",
         is_done=lambda workshop: bool(workshop.flavor_answers),
         guidance=(
             _("Answer for how things work today, not how you would like them to work."),
@@ -136,9 +141,15 @@ PERSONA = register(
         title=_("Personas"),
         question=_("Who are our customers? Name the personas that make up the base."),
         perspective=CUSTOMER,
-        model=Persona,
-        form_class=forms.PersonaForm,
-        related_name="personas",
+        kind=Kind(
+            "personas",
+            Persona,
+            "P",
+            ("aspects", "personas"),
+            fields=(TITLE, DESCRIPTION, Number("share_of_base")),
+            compared=("title", "description", "share_of_base"),
+        ),
+        form="alignment.forms.PersonaForm",
         item_template="alignment/items/_persona.html",
         empty_hint=_("No personas yet. Start with the groups that carry most of the base."),
         guidance=(
@@ -154,9 +165,16 @@ NEEDS = register(
         title=_("Needs"),
         question=_("What does each persona need from us? Write the job they hire us for."),
         perspective=CUSTOMER,
-        model=Need,
-        form_class=forms.NeedForm,
-        related_name="needs",
+        kind=Kind(
+            "needs",
+            Need,
+            "N",
+            ("aspects", "needs"),
+            fields=(TITLE, DESCRIPTION, Parent("persona")),
+            compared=("title", "description"),
+            load_related=("persona",),
+        ),
+        form="alignment.forms.NeedForm",
         select_related=("persona",),
         item_template="alignment/items/_need.html",
         empty_hint=_("No needs yet. Pick a persona and write what they are trying to get done."),
@@ -172,9 +190,21 @@ ALTERNATIVES = register(
         title=_("Alternatives"),
         question=_("What would they use instead of us: a competitor, a substitute, or nothing?"),
         perspective=CUSTOMER,
-        model=Alternative,
-        form_class=forms.AlternativeForm,
-        related_name="alternatives",
+        kind=Kind(
+            "alternatives",
+            Alternative,
+            "A",
+            ("aspects", "alternatives"),
+            fields=(
+                TITLE,
+                DESCRIPTION,
+                Choice("kind", label="kind_label", required=True),
+                Parent("need"),
+            ),
+            compared=("title", "description", "kind"),
+            load_related=("need",),
+        ),
+        form="alignment.forms.AlternativeForm",
         select_related=("need", "need__persona"),
         item_template="alignment/items/_alternative.html",
         empty_hint=_("No alternatives yet. For each important need, ask what else would serve it."),
@@ -190,9 +220,15 @@ STRATEGY = register(
         title=_("Strategy"),
         question=_("Where is the company going? State the chosen direction in a few sentences."),
         perspective=BUSINESS,
-        model=StrategyStatement,
-        form_class=forms.StrategyForm,
-        related_name="strategies",
+        kind=Kind(
+            "strategies",
+            StrategyStatement,
+            "S",
+            ("aspects", "strategies"),
+            fields=(TITLE, DESCRIPTION),
+            compared=("title", "description"),
+        ),
+        form="alignment.forms.StrategyForm",
         item_template="alignment/items/_generic.html",
         empty_hint=_("No strategy statements yet. Two or three clear choices are enough."),
         guidance=(_("A statement is a choice: it says what the company will and will not do."),),
@@ -204,9 +240,16 @@ OBJECTIVES = register(
         title=_("Business objectives"),
         question=_("Which measurable objectives follow from the strategy?"),
         perspective=BUSINESS,
-        model=BusinessObjective,
-        form_class=forms.ObjectiveForm,
-        related_name="objectives",
+        kind=Kind(
+            "objectives",
+            BusinessObjective,
+            "O",
+            ("aspects", "objectives"),
+            fields=(TITLE, DESCRIPTION, Parent("strategy"), Text("metric"), Text("target")),
+            compared=("title", "description", "metric", "target"),
+            load_related=("strategy",),
+        ),
+        form="alignment.forms.ObjectiveForm",
         select_related=("strategy",),
         item_template="alignment/items/_objective.html",
         empty_hint=_("No objectives yet. Give each strategy statement one or two objectives."),
@@ -222,9 +265,16 @@ INITIATIVES = register(
         title=_("Major initiatives"),
         question=_("Which big programmes will deliver the objectives?"),
         perspective=BUSINESS,
-        model=MajorInitiative,
-        form_class=forms.InitiativeForm,
-        related_name="initiatives",
+        kind=Kind(
+            "initiatives",
+            MajorInitiative,
+            "I",
+            ("aspects", "initiatives"),
+            fields=(TITLE, DESCRIPTION, Parent("objective"), Text("owner"), Text("due_quarter")),
+            compared=("title", "description", "owner", "due_quarter"),
+            load_related=("objective",),
+        ),
+        form="alignment.forms.InitiativeForm",
         select_related=("objective",),
         item_template="alignment/items/_initiative.html",
         empty_hint=_("No initiatives yet. List the programmes that already have money and people."),
@@ -241,9 +291,16 @@ BETS = register(
             "through an initiative."
         ),
         perspective=COMMITMENT,
-        model=StrategicBet,
-        form_class=forms.BetForm,
-        related_name="bets",
+        kind=Kind(
+            "bets",
+            StrategicBet,
+            "B",
+            ("bets",),
+            fields=(TITLE, DESCRIPTION, *(Links(name) for name in StrategicBet.LINK_FIELDS)),
+            compared=("title", "description"),
+            load_reverse=("kpis",),
+        ),
+        form="alignment.forms.BetForm",
         prefetch_related=("personas", "needs", "alternatives", "objectives", "initiatives"),
         item_template="alignment/items/_bet.html",
         empty_hint=_("No bets yet. A good bet names a persona, a need and an objective."),
@@ -264,9 +321,37 @@ KPIS = register(
             "target and an owner, and trace each to the bets it measures."
         ),
         perspective=COMMITMENT,
-        model=Kpi,
-        form_class=forms.KpiForm,
-        related_name="kpis",
+        kind=Kind(
+            "kpis",
+            Kpi,
+            "K",
+            ("kpis",),
+            fields=(
+                TITLE,
+                DESCRIPTION,
+                Choice("category", label="category_label"),
+                Text("unit"),
+                Choice("direction", default="up"),
+                Number("baseline"),
+                Number("target"),
+                Text("target_quarter"),
+                Text("owner"),
+                CatalogueEntry(),
+                Links("bets"),
+            ),
+            compared=(
+                "title",
+                "description",
+                "unit",
+                "direction",
+                "baseline",
+                "target",
+                "target_quarter",
+                "owner",
+            ),
+            load_related=("catalogue",),
+        ),
+        form="alignment.forms.KpiForm",
         select_related=("catalogue",),
         prefetch_related=("bets",),
         item_template="alignment/items/_kpi.html",
@@ -290,9 +375,39 @@ MOMENTS = register(
             "how well we handle it today."
         ),
         perspective=COMMITMENT,
-        model=MomentOfTruth,
-        form_class=forms.MomentForm,
-        related_name="mots",
+        kind=Kind(
+            "mots",
+            MomentOfTruth,
+            "M",
+            ("mots",),
+            fields=(
+                TITLE,
+                DESCRIPTION,
+                Choice("journey_stage", label="journey_stage_label", required=True),
+                Choice("lifecycle_stage", label="lifecycle_stage_label", required=True),
+                Choice("channel", label="channel_label", required=True),
+                Parent("persona"),
+                Number("impact", required=True),
+                Number("performance", required=True),
+                Derived("priority", "priority"),
+                Derived("high", "is_high_priority"),
+                Flag("marked_high"),
+                Text("high_reason"),
+                Links("bets"),
+                Links("kpis"),
+            ),
+            compared=(
+                "title",
+                "description",
+                "journey_stage",
+                "lifecycle_stage",
+                "channel",
+                "impact",
+                "performance",
+            ),
+            load_related=("persona",),
+        ),
+        form="alignment.forms.MomentForm",
         select_related=("persona",),
         prefetch_related=("bets", "kpis"),
         item_template="alignment/items/_mot.html",
@@ -314,16 +429,31 @@ COLLABORATION = register(
             "have we agreed with each? Take the handshakes from the library and negotiate them."
         ),
         perspective=COMMITMENT,
-        model=HandshakeAgreement,
-        form_class=forms.AgreementForm,
-        related_name="agreements",
+        kind=Kind(
+            "agreements",
+            HandshakeAgreement,
+            "H",
+            ("agreements",),
+            # The agreement's text is the template's: the snapshot names it by
+            # area and version, with what was negotiated on top.
+            fields=(
+                TITLE,
+                LibraryTemplate(),
+                Text("owner"),
+                Choice("status", label="status_label", required=True),
+                Number("quality", required=True),
+                Links("bets"),
+                CoveredHandshakes(),
+            ),
+            compared=("title", "description", "owner", "status", "quality"),
+            load_related=("template__area",),
+        ),
+        form="alignment.forms.AgreementForm",
         items_hook=_agreements_queryset,
         item_template="alignment/items/_agreement.html",
         add_template="alignment/items/_agreement_add.html",
         extra_context=lambda access, step: library_for(access.workshop, access.membership.user),
-        after_save=lambda workshop, item, form, by, before: _record_agreement(
-            workshop, item, form, by, before
-        ),
+        after_save="alignment.services.items.record_agreement_change",
         lead_adds_only=True,
         empty_hint=_("No agreements yet. Start with the areas the library marks as high impact."),
         guidance=(
@@ -332,24 +462,6 @@ COLLABORATION = register(
         ),
     )
 )
-
-
-def _record_agreement(workshop, item, form, by, before):
-    from alignment.services import record_agreement_change
-
-    record_agreement_change(workshop, item, form, by, before)
-
-
-def _review_view(request, access, step):
-    from alignment.views.review import review_step
-
-    return review_step(request, access, step)
-
-
-def _review_context(access):
-    from alignment.views.review import review_html
-
-    return {"review_html": review_html(access, oob=True)}
 
 
 REVIEW = register(
@@ -361,28 +473,16 @@ REVIEW = register(
             "with a reason, before the leaders sign."
         ),
         perspective=_("Review"),
-        view=_review_view,
+        view="alignment.views.review.review_step",
         live_partial="alignment/step_review.html#review_live",
-        is_done=lambda workshop: workshop.status in ("review", "signing", "signed"),
-        live_context=_review_context,
+        is_done=lambda workshop: workshop.status in (Status.REVIEW, Status.SIGNING, Status.SIGNED),
+        live_context="alignment.views.review.review_live_context",
         guidance=(
             _("Fix blockers first: sign-off needs none of them."),
             _("The score is the share of rules met; it updates as the team fixes gaps."),
         ),
     )
 )
-
-
-def _signoff_view(request, access, step):
-    from alignment.views.signoff import signoff_step
-
-    return signoff_step(request, access, step)
-
-
-def _signoff_context(access):
-    from alignment.views.signoff import signoff_context
-
-    return signoff_context(access)
 
 
 SIGNOFF = register(
@@ -394,10 +494,10 @@ SIGNOFF = register(
             "workshop is frozen and the signed report is produced."
         ),
         perspective=_("Review"),
-        view=_signoff_view,
-        is_done=lambda workshop: workshop.status == "signed",
+        view="alignment.views.signoff.signoff_step",
+        is_done=lambda workshop: workshop.status == Status.SIGNED,
         live_partial="alignment/step_signoff.html#signoff",
-        live_context=_signoff_context,
+        live_context="alignment.views.signoff.signoff_context",
         guidance=(
             _("A change to the content after a signature voids the signatures given so far."),
         ),

@@ -16,6 +16,7 @@ import base64
 import binascii
 import gc
 import logging
+import os
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
@@ -187,12 +188,16 @@ def render_report_html(
 def render_report_pdf(
     snapshot: dict, *, signatures: list[dict], content_hash: str, generated_at
 ) -> bytes:
-    """The report as PDF bytes; fetches nothing but the app's own static files."""
+    """The report as PDF bytes; fetches nothing but the app's own static files.
+
+    The same arguments give the same bytes, however often and wherever it runs:
+    the font subsets carry `generated_at`, not the time of the render."""
     with cyclic_gc_paused():
         html = render_report_html(
             snapshot, signatures=signatures, content_hash=content_hash, generated_at=generated_at
         )
-        return render_with(html)
+        with font_timestamps(generated_at):
+            return render_with(html)
 
 
 def render_with(html: str) -> bytes:
@@ -200,6 +205,30 @@ def render_with(html: str) -> bytes:
     with cyclic_gc_paused():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher())
         return document.write_pdf(font_config=_font_config())
+
+
+_epoch_lock = threading.Lock()
+
+
+@contextmanager
+def font_timestamps(moment: datetime):
+    """Font subsets stamped with `moment` while a PDF renders, and the process
+    environment left as it was found.
+
+    fontTools stamps every subset with the current time unless SOURCE_DATE_EPOCH
+    is set, and it reads only the environment. So the variable is set for the
+    render and put back after (removed, if it was not set before). The
+    environment is the whole process's: renders that pin it take turns."""
+    with _epoch_lock:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 _gc_lock = threading.Lock()

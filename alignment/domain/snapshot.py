@@ -1,0 +1,138 @@
+"""The canonical snapshot of a workshop: what leaders sign and the report shows.
+
+Stable order, no database ids (items are named P1, N1, B1, ... by their position,
+so a clone has the same snapshot as its original), decimals as strings, and one
+canonical JSON encoding whose SHA-256 is the content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.utils import translation
+
+from alignment import agenda
+from alignment.agenda.kinds import decimal_text
+from alignment.domain import coherence, comparison
+from flavors.models import Flavor
+
+FORMAT = "cvm-align/1"
+
+
+def item_keys(data: coherence.WorkshopData) -> dict:
+    """Item id -> its key in the snapshot (P1, N1, ...): its kind's letter and its
+    position, so a clone has the keys of its original."""
+    return {
+        item.pk: f"{kind.prefix}{n}"
+        for kind in agenda.item_kinds()
+        for n, item in enumerate(getattr(data, kind.name), start=1)
+    }
+
+
+def lineages(workshop) -> dict[str, str]:
+    """Snapshot key -> the item's lineage. Not part of the signed content: it travels
+    beside the snapshot in an export, so a restored quarter still compares with the
+    one before it."""
+    data = coherence.load(workshop)
+    keys = item_keys(data)
+    return {
+        keys[item.pk]: str(item.lineage)
+        for kind in agenda.item_kinds()
+        for item in getattr(data, kind.name)
+    }
+
+
+def build_snapshot(workshop, *, data: coherence.WorkshopData | None = None) -> dict:
+    """Everything the team agreed, in canonical form, in the workshop's language
+    (labels are part of the signed content, so they must not depend on the reader)."""
+    with translation.override(workshop.language):
+        return _build(workshop, data)
+
+
+def _build(workshop, data) -> dict:
+    data = data or coherence.load(workshop)
+    review = coherence.evaluate(data)
+    keys = item_keys(data)
+
+    def rows(kind) -> list[dict]:
+        return [kind.dump(item, keys) for item in getattr(data, kind.name)]
+
+    result = workshop.flavor_result
+    flavor = None
+    if result is not None:
+        leading = Flavor.objects.with_details().filter(code=result.leading).first()
+        flavor = {
+            "code": result.primary,
+            "name": leading.name if leading else result.leading,
+            "headline": str(result.headline),
+            "scores": {code: round(value, 4) for code, value in sorted(result.scores.items())},
+            "confidence": round(result.confidence, 4),
+            "answers": dict(sorted(workshop.flavor_answers.items())),
+            "activities": [a.text for a in leading.activities.all()] if leading else [],
+            "challenges": [
+                {"title": c.title, "example": c.example} for c in leading.challenges.all()
+            ]
+            if leading
+            else [],
+        }
+
+    changes = None
+    if workshop.previous_id:
+        compared = comparison.compare(workshop.previous, workshop, after_data=data)
+        changes = {
+            "previous_quarter": workshop.previous.quarter,
+            "flavor": {
+                "from": str(compared.flavor_before.headline) if compared.flavor_before else None,
+                "to": str(compared.flavor_after.headline) if compared.flavor_after else None,
+            }
+            if compared.flavor_changed
+            else None,
+            "steps": [
+                {
+                    "title": str(row.step.title),
+                    "added": [i.title for i in row.added],
+                    "removed": [i.title for i in row.removed],
+                    "changed": [new.title for _old, new, _c in row.changed],
+                }
+                for row in compared.steps
+                if not row.unchanged
+            ],
+            "kpi_targets": [
+                {"kpi": title, "from": decimal_text(old), "to": decimal_text(new)}
+                for title, old, new in compared.kpi_targets
+            ],
+        }
+
+    return {
+        "format": FORMAT,
+        "organization": {"name": workshop.organization.name, "slug": workshop.organization.slug},
+        "workshop": {
+            "quarter": workshop.quarter,
+            "title": workshop.title,
+            "language": workshop.language,
+            "facilitator": str(workshop.facilitator) if workshop.facilitator else "",
+        },
+        "flavor": flavor,
+        "aspects": {kind.name: rows(kind) for kind in agenda.item_kinds() if kind.in_aspects},
+        **{kind.name: rows(kind) for kind in agenda.item_kinds() if not kind.in_aspects},
+        "coherence": {
+            "score": round(review.score, 4),
+            "rules_met": review.rules_met,
+            "rules_total": len(review.rules),
+            "findings": [
+                {"rule": f.rule, "severity": f.severity, "message": f.message}
+                for f in review.findings
+            ],
+            "override": None,
+        },
+        "changes": changes,
+    }
+
+
+def canonical_json(snapshot: dict) -> str:
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(snapshot: dict) -> str:
+    return hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()

@@ -1,0 +1,156 @@
+"""Refusals: one type for every workflow, and every message in one table.
+
+A workflow that will not do what it was asked raises `Refused` with a code from
+`MESSAGES` (and the values the message names). A view catches `Refused` and shows
+its `message`, in the language of the person who asked: the table is translated
+once, here, and read when the message is shown. Subclasses exist only where a
+caller must tell a refusal apart and act on more than its message: `Conflict`
+carries the text someone else saved, `Frozen` is the signed workshop that the
+admin explains in its own words, `InvitationGone` answers 410.
+
+Modelled on pretix's `OrderError` and its `error_messages`
+(src/pretix/base/services/orders.py).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    # A signed workshop: every write path asks `revision.ensure_editable`.
+    "frozen": _("This workshop is signed and frozen. Start the next quarter to make changes."),
+    # Members and invitations
+    "own_standing": _(
+        "You cannot change your own role or remove yourself; ask another organisation admin."
+    ),
+    "last_admin": _("The organisation needs at least one organisation admin."),
+    "role_unknown": _("Please choose one of the listed roles."),
+    "already_member": _("This person is already a member."),
+    "invitation_used": _("This invitation was already accepted or withdrawn."),
+    "invitation_expired": _("This invitation has expired."),
+    "wrong_account": _("This invitation is for %(email)s. Sign in with that address to accept it."),
+    "account_exists": _("An account with %(email)s exists already. Sign in with it to accept."),
+    # The workshop's status
+    "no_such_status": _("There is no such status."),
+    "transition_impossible": _("A workshop cannot go from %(from)s to %(to)s."),
+    "hidden_answers": _(
+        "Reveal the answers of the private brainstorm on %(steps)s first: leaders "
+        "sign only what everyone can see."
+    ),
+    "blockers_before_signing": _(
+        "Signing needs a coherence review without blockers (%(count)s left), "
+        "or an override with a reason."
+    ),
+    # Items
+    "conflict": _(
+        "Someone else changed this answer while you were editing. Their version is shown; "
+        "copy what you need and save again."
+    ),
+    "other_workshop": _("%(item)s belongs to another workshop and cannot be linked here."),
+    "too_many_items": _("A workshop holds at most %(cap)s %(kind)s."),
+    "list_changed": _("The list changed while you were moving items. Please try again."),
+    # Facilitation
+    "brainstorm_while_signing": _(
+        "A private brainstorm cannot start while the leaders sign. Move the "
+        "workshop back to review first."
+    ),
+    "vote_already_open": _("A vote is already open on this step."),
+    "no_open_vote": _("There is no open vote on this step."),
+    "vote_closed": _("This vote is closed."),
+    "dots_used": _("You have used all %(budget)s of your dots. Take one back to move it."),
+    "no_dot": _("You have no dot on this item."),
+    # Sign-off
+    "already_signed": _("This workshop is already signed."),
+    "signing_not_open": _("Signing opens when the lead moves the workshop to signing."),
+    "only_leaders_sign": _("Only the workshop's leaders sign."),
+    "content_changed": _(
+        "The content changed since you loaded the page. Read it again, then sign."
+    ),
+    "blockers_left": _(
+        "The coherence review still has blockers. Fix them, or the lead records an override."
+    ),
+    "signed_already_by_you": _("You have already signed this content."),
+    # Quarters
+    "quarter_taken": _("There is already a workshop for %(quarter)s."),
+    # Importing an export
+    "file_damaged": _("The file is incomplete or damaged; nothing was imported."),
+    "file_damaged_detail": _(
+        "The file is incomplete or damaged (%(detail)s); nothing was imported."
+    ),
+    "file_not_text": _(
+        "The file has a value that should be text but is not (%(field)s); nothing was imported."
+    ),
+    "file_too_many_items": _("%(limit)s The file has %(count)s; nothing was imported."),
+    "file_too_many_links": _(
+        "An import holds at most %(cap)s links between items; the file has "
+        "%(count)s. Nothing was imported."
+    ),
+    "file_control_characters": _(
+        "The file contains invisible control characters; nothing was imported."
+    ),
+    "file_not_a_number": _(
+        "The file contains %(value)s where a number should be; only ordinary numbers "
+        "can be imported. Nothing was imported."
+    ),
+    "file_bad_number": _(
+        "%(kind)s %(key)s: %(field)s must be %(expected)s, not %(value)s; nothing was imported."
+    ),
+    "file_unknown_template": _(
+        "The handshake template %(area)s version %(version)s is not published in "
+        "this library; nothing was imported."
+    ),
+    "file_missing_parts": _("The file is missing the workshop or its aspects."),
+    "file_bad_values": _(
+        "The file has values this version cannot accept (%(detail)s); nothing was imported."
+    ),
+    "file_bad_quarter": _("The quarter %(quarter)s is not valid."),
+    "file_quarter_taken": _("There is already a workshop for %(quarter)s; choose another quarter."),
+}
+
+
+class Refused(Exception):
+    """A workflow refused what it was asked, for a reason meant for the person
+    who asked. `code` names the message in `MESSAGES`; `params` fill it in;
+    `field` is the form field the message is about, when there is one."""
+
+    def __init__(self, code: str, params: dict | None = None, *, field: str | None = None):
+        if code not in MESSAGES:
+            raise KeyError(f"No refusal message {code!r}")
+        super().__init__(code)
+        self.code = code
+        self.params = params or {}
+        self.field = field
+
+    @property
+    def message(self) -> str:
+        """The message in the active language (so in the reader's, when shown)."""
+        text = str(MESSAGES[self.code])
+        return text % self.params if self.params else text
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def message_for(code: str, **params) -> str:
+    """A message of the table on its own, for a page that explains in advance
+    what a workflow would refuse (the review, the sign-off step)."""
+    return Refused(code, params).message
+
+
+class Frozen(Refused):
+    """The workshop is signed: nothing in it changes, by any path."""
+
+    def __init__(self):
+        super().__init__("frozen")
+
+
+class Conflict(Refused):
+    """Someone else saved the item first; `current` is what they saved."""
+
+    def __init__(self, current):
+        super().__init__("conflict")
+        self.current = current
+
+
+class InvitationGone(Refused):
+    """Revoked, accepted or expired: the link no longer works."""

@@ -1,0 +1,160 @@
+"""The facilitator's controls on a step, following the facilitator, and dot votes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from alignment import agenda
+from alignment.access import get_workshop_for_user, require
+from alignment.forms import BudgetForm, CountdownForm
+from alignment.models import DotVote
+from alignment.services import facilitation
+from alignment.services.errors import Refused
+from alignment.views.base import (
+    get_item,
+    item_step,
+    items_context,
+    step_url,
+    unless_editable,
+)
+
+# Each control: (request, workshop, step) -> the confirmation to show, or "".
+# A control refuses by raising `Refused` (from its workflow).
+
+
+def _goto(request, workshop, step) -> str:
+    facilitation.go_to_step(workshop, step, by=request.user)
+    return _("Everyone who follows you is now on %(step)s.") % {"step": step.title}
+
+
+def _countdown(request, workshop, step) -> str:
+    form = CountdownForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose between 1 and 120 minutes."))
+        return ""
+    facilitation.start_countdown(workshop, form.cleaned_data["minutes"], by=request.user)
+    return ""
+
+
+def _countdown_stop(request, workshop, step) -> str:
+    facilitation.stop_countdown(workshop, by=request.user)
+    return ""
+
+
+def _brainstorm(request, workshop, step) -> str:
+    facilitation.open_brainstorm(workshop, item_step(step.slug), by=request.user)
+    return _("Private brainstorm: new answers stay hidden until you reveal them.")
+
+
+def _reveal(request, workshop, step) -> str:
+    count = facilitation.reveal(workshop, item_step(step.slug), by=request.user)
+    return ngettext(
+        "%(count)s answer revealed to everyone.",
+        "%(count)s answers revealed to everyone.",
+        count,
+    ) % {"count": count}
+
+
+def _vote(request, workshop, step) -> str:
+    form = BudgetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give each person between 1 and 20 dots."))
+        return ""
+    facilitation.open_vote(
+        workshop, item_step(step.slug), form.cleaned_data["budget"], by=request.user
+    )
+    return ""
+
+
+def _vote_close(request, workshop, step) -> str:
+    facilitation.close_vote(workshop, facilitation.open_vote_on(workshop, step), by=request.user)
+    return ""
+
+
+CONTROLS = {
+    "goto": _goto,
+    "countdown": _countdown,
+    "countdown-stop": _countdown_stop,
+    "brainstorm": _brainstorm,
+    "reveal": _reveal,
+    "vote": _vote,
+    "vote-close": _vote_close,
+}
+
+
+@login_required
+@require_POST
+def facilitate(request: HttpRequest, workshop_id, slug: str, action: str) -> HttpResponse:
+    """The facilitator's controls on a step: bring everyone here, countdown,
+    brainstorm, reveal, vote. Each is one POST that changes the room for everyone."""
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    step = agenda.get_step(slug)
+    control = CONTROLS.get(action)
+    if control is None:
+        raise Http404
+    if refusal := unless_editable(request, access, step):
+        return refusal
+    try:
+        done = control(request, access.workshop, step)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(step_url(access.workshop, step))
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, workshop_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    follows = request.POST.get("follows") == "1"
+    # Resolve the step first: an unknown one is refused before anything is saved.
+    step = agenda.get_step(request.POST.get("step") or access.workshop.current_step)
+    facilitation.set_following(access.workshop, request.user, follows)
+    if follows:
+        messages.info(request, _("You follow the facilitator again."))
+    else:
+        messages.info(request, _("You move through the agenda on your own now."))
+    return redirect(step_url(access.workshop, step))
+
+
+@login_required
+@require_POST
+def dot(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.can_vote)
+    step = item_step(slug)
+    item = get_item(access, step, item_id)
+    if refusal := unless_editable(request, access, step):
+        return refusal
+    vote = get_object_or_404(DotVote, workshop=access.workshop, step=step.slug, is_open=True)
+    announce = ""
+    status = 200
+    try:
+        if request.POST.get("take_back") == "1":
+            facilitation.take_back_dot(access.workshop, vote, item.pk, by=request.user)
+        else:
+            facilitation.cast_dot(access.workshop, vote, item.pk, by=request.user)
+    except Refused as refusal:
+        announce = refusal.message
+        status = 422
+    if request.htmx:
+        context = {
+            "access": access,
+            "workshop": access.workshop,
+            "step": step,
+            **items_context(access, step, request.user),
+            "announce": announce,
+        }
+        return render(request, "alignment/step.html#items", context, status=status)
+    if announce:
+        messages.error(request, announce)
+    return redirect(step_url(access.workshop, step))
