@@ -1,7 +1,7 @@
 """What people type, made safe to store and show: the one cleaner of user text.
 
 Every form of the app (alignment.forms.CleansUserText) and the workshop import
-(alignment.transfer) pass each piece of text through `clean_user_text` before it is
+(alignment.services.transfer) pass each piece of text through `clean_user_text` before it is
 validated or stored, so pages, exports and the PDF never carry:
 
 - bidi controls (U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates,

@@ -293,7 +293,7 @@ class Phase:
         runs = self.args.pdf_runs
         self.say(f"rendering the Q3 report ({runs} runs each, full and WeasyPrint alone)")
         report = Report.objects.get(workshop=pages.workshop(pages.SIGNED_QUARTER))
-        # What the worker renders (alignment.signoff.render_pdf_for): the frozen
+        # What the worker renders (alignment.services.reports.render_pdf_for): the frozen
         # snapshot, shown as signed.
         shown = {
             **report.snapshot,
@@ -311,8 +311,8 @@ class Phase:
         size = 0
         for _ in range(runs):
             # A render leaves its garbage for the collector to take after it (see
-            # alignment.report.cyclic_gc_paused); the worker collects it once the
-            # report is saved (alignment.tasks), so here it goes between runs too,
+            # alignment.report.render.cyclic_gc_paused); the worker collects it once the
+            # report is saved (alignment.services.reports), so here it goes between runs too,
             # not into whichever render comes next.
             gc.collect()
             start = time.perf_counter()

@@ -254,7 +254,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Cache: local memory on the embedded default, Redis in production. Sessions,
 # presence ("who is here"), each workshop's live-sync state and the rendered
-# pages (alignment.pagecache) live here; everything in it can be rebuilt.
+# pages (alignment.realtime.pagecache) live here; everything in it can be rebuilt.
 
 if REDIS_URL:
     CACHES = {

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from alignment.models import (
     AgreementEvent,
+    AgreementStatus,
     Alternative,
     BusinessObjective,
     CatalogueKpi,
@@ -533,7 +534,7 @@ def build_workshop(workshop, *, author, scale: int = 1, variant: str = "q4") -> 
                 old_status="",
                 new_status=status,
                 comment="Agreed in the leadership workshop."
-                if status == "agreed"
+                if status == AgreementStatus.AGREED
                 else "Opened for negotiation.",
             )
 

@@ -9,7 +9,7 @@ workshop changes, so it is rendered once and kept under a key made of:
 - two generations: the workshop's, renewed whenever a row that belongs to it is
   saved or deleted (participants, reports, an edit in the admin: whatever does
   not bump the revision), and the site's, renewed when people, memberships,
-  organisations or the shared reference data change (see `alignment.signals`).
+  organisations or the shared reference data change (see `alignment.realtime.signals`).
 
 What differs from one request to the next is left out of the cached page as
 slots, filled for each request: the CSRF token, flash messages, who is here now

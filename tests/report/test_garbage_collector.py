@@ -12,7 +12,8 @@ import threading
 
 import pytest
 
-from alignment.report.render import SafeURLFetcher, cyclic_gc_paused, render_report_pdf
+from alignment.report.fetcher import SafeURLFetcher
+from alignment.report.render import cyclic_gc_paused, render_report_pdf
 from tests.report.conftest import render_kwargs
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from alignment.report import render as report
+from alignment.report import fetcher
 from alignment.report.render import render_report_pdf, render_with
 from tests.report.conftest import render_kwargs
 
@@ -73,13 +73,13 @@ def test_user_text_pointing_at_a_listener_reaches_nobody(sample, listener):
 def test_even_unescaped_markup_fetches_nothing_but_static_files(listener, monkeypatch):
     # Defence in depth: were escaping ever lost, the fetcher alone still refuses.
     asked = []
-    real_fetcher = report.safe_url_fetcher
+    real_fetcher = fetcher.safe_url_fetcher
 
     def recording_fetcher(url, *args, **kwargs):
         asked.append(url)
         return real_fetcher(url, *args, **kwargs)
 
-    monkeypatch.setattr(report, "safe_url_fetcher", recording_fetcher)
+    monkeypatch.setattr(fetcher, "safe_url_fetcher", recording_fetcher)
     markup = hostile_markup(listener.server_address[1])
     html = (
         "<!doctype html><html><head>"
@@ -98,5 +98,5 @@ def test_even_unescaped_markup_fetches_nothing_but_static_files(listener, monkey
     refused = [url for url in asked if url not in served]
     assert all(url.startswith("cvmstatic:") for url in served)
     for url in refused:
-        with pytest.raises(report.ResourceRefused):
+        with pytest.raises(fetcher.ResourceRefused):
             real_fetcher(url)

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from weasyprint.urls import URLFetcher
 
-from alignment.report.render import (
+from alignment.report.fetcher import (
     DATA_URL_LIMIT,
     ResourceRefused,
     SafeURLFetcher,

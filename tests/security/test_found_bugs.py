@@ -38,7 +38,7 @@ def upload(body: bytes) -> SimpleUploadedFile:
 
 def test_following_with_an_unknown_step_changes_nothing(room, as_leader, leader):
     """Fixed in d0f76e0. It was:
-    alignment/views/steps.py, follow(): `facilitation.set_following()` (line ~422) runs
+    alignment/views/facilitation.py, follow(): `facilitation.set_following()` (line ~422) runs
     before `steps.get_step(request.POST.get("step") ...)` (line ~427), which raises
     Http404 for an unknown slug: the request is refused yet the preference is saved.
 
@@ -120,7 +120,7 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_a_damaged_export_is_refused_whole(room, as_lead, lead, damage):
     """Fixed in d0f76e0. It was:
-    alignment/transfer.py, import_snapshot(): every row is created with
+    alignment/services/transfer.py, import_snapshot(): every row is created with
     `Model.objects.create(...)` (lines ~110-225) and validated by `full_clean()`
     only afterwards (line ~227); only ValidationError/KeyError/TypeError/ValueError
     become an ImportRefused (lines ~230-239). A null, an over-long or out-of-range
@@ -153,7 +153,7 @@ def test_a_damaged_export_is_refused_whole(room, as_lead, lead, damage):
 
 
 def test_a_database_outage_during_an_import_is_not_called_a_damaged_file(room, as_lead):
-    """alignment/transfer.py, import_snapshot() (line ~292): the new
+    """alignment/services/transfer.py, import_snapshot() (line ~292): the new
     `except (KeyError, TypeError, ValueError, AttributeError, DatabaseError)` also
     catches OperationalError and InterfaceError (the database went away), so an
     outage is answered 422 "The file is incomplete or damaged", which sends people
@@ -183,7 +183,7 @@ def test_a_database_outage_during_an_import_is_not_called_a_damaged_file(room, a
 
 @pytest.mark.parametrize("value", [[], {}])
 def test_an_empty_list_where_text_is_expected_is_not_stored_as_text(room, as_lead, value):
-    """alignment/transfer.py, _create(): `full_clean()` skips a blank-able field whose
+    """alignment/services/transfer.py, _create(): `full_clean()` skips a blank-able field whose
     value is in EMPTY_VALUES ([] and {} are), and the CharField then stores str(value):
     a due quarter of [] is saved as the text "[]", which the quarter format (and every
     form) refuses. The same for owner, metric, target, unit, high_reason...

@@ -1,4 +1,4 @@
-"""The page cache (alignment.pagecache): a page comes from the cache until
+"""The page cache (alignment.realtime.pagecache): a page comes from the cache until
 something it shows changes, and the per-request parts are filled for each request."""
 
 from __future__ import annotations

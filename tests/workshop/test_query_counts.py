@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def count(client, workshop, path, *, rendered: bool) -> int:
     """Queries of one request for a page: rendered afresh, as after any change in
-    the workshop, or served from the page cache (see alignment.pagecache)."""
+    the workshop, or served from the page cache (see alignment.realtime.pagecache)."""
     client.get(path)  # warm caches and the session
     if rendered:
         signals.workshop_changed(workshop.pk)

@@ -200,7 +200,7 @@ def test_the_render_task_run_twice_leaves_one_file(signing, leader, second_leade
 def test_the_worker_frees_the_renders_garbage_once_the_report_is_ready(
     signing, leader, second_leader, sign, monkeypatch
 ):
-    # The render runs with the cyclic collector paused (alignment.report); its
+    # The render runs with the cyclic collector paused (alignment.report.render); its
     # garbage is collected after the report is saved, not during the next task.
     sign(signing, leader)
     report = sign(signing, second_leader)
