@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from alignment.access import WorkshopAccess, require
 from alignment.services import workshops
 from alignment.services.errors import Refused
-from alignment.views.base import step_context
+from alignment.views.base import step_context, unless_editable
 from flavors.diagnostic import DiagnosticForm
 from flavors.views import result_context
 
@@ -20,7 +20,9 @@ def flavor_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpRespo
     workshop = access.workshop
     status = 200
     if request.method == "POST":
-        require(access.can_contribute and not workshop.is_frozen)
+        require(access.can_contribute)
+        if refusal := unless_editable(request, access, step):
+            return refusal
         form = DiagnosticForm(request.POST)
         if form.is_valid():
             try:

@@ -32,14 +32,22 @@
     root.querySelectorAll(".item-list--sortable").forEach(function (list) {
       if (list.dataset.sortableReady) { return; }
       list.dataset.sortableReady = "1";
+      function currentOrder() {
+        return Array.prototype.map.call(
+          list.querySelectorAll(".item-slot"), function (slot) { return slot.dataset.itemId; }
+        );
+      }
+      // The order last saved: a drop that leaves it as it was (or a second end
+      // event for the same drag) saves nothing.
+      list.dataset.savedOrder = currentOrder().join(",");
       Sortable.create(list, {
         handle: ".item__handle",
         draggable: ".item-slot",
         animation: 120,
         onEnd: function () {
-          var order = Array.prototype.map.call(
-            list.querySelectorAll(".item-slot"), function (slot) { return slot.dataset.itemId; }
-          );
+          var order = currentOrder();
+          if (order.join(",") === list.dataset.savedOrder) { return; }
+          list.dataset.savedOrder = order.join(",");
           htmx.ajax("POST", list.dataset.reorderUrl, {
             target: "#items", swap: "outerHTML", values: { order: order }
           });
@@ -48,9 +56,47 @@
     });
   }
 
+  // When the list is swapped (the live sync brings someone's change, or this
+  // person's own move), keyboard focus inside it would fall back to the page:
+  // the control that had it is found again in the new list and focused.
+  var kept = null;
+
+  function rememberFocus() {
+    var active = document.activeElement;
+    var items = document.getElementById("items");
+    var slot = active && items && items.contains(active) ? active.closest(".item-slot") : null;
+    kept = slot ? {
+      item: slot.dataset.itemId,
+      label: active.getAttribute("aria-label"),
+      name: active.getAttribute("name"),
+      value: active.getAttribute("value")
+    } : null;
+  }
+
+  function focusKept() {
+    if (!kept) { return; }
+    var wanted = kept;
+    kept = null;
+    var slot = Array.prototype.find.call(
+      document.querySelectorAll("#items .item-slot"),
+      function (s) { return s.dataset.itemId === wanted.item; }
+    );
+    if (!slot) { return; }
+    var control = Array.prototype.find.call(
+      slot.querySelectorAll("button, a, input, select, textarea"),
+      function (c) {
+        return c.getAttribute("aria-label") === wanted.label &&
+          c.getAttribute("name") === wanted.name && c.getAttribute("value") === wanted.value;
+      }
+    );
+    if (control) { control.focus(); }
+  }
+
   function restoreFocus(root) {
     var items = root.id === "items" ? root : root.querySelector && root.querySelector("#items");
-    if (!items || !items.dataset.focus) { return; }
+    if (!items) { return; }
+    if (!items.dataset.focus) { focusKept(); return; }
+    kept = null;
     var button = items.querySelector("#item-" + items.dataset.focus + " .move button");
     if (button) { button.focus(); }
   }
@@ -60,6 +106,8 @@
     window.setInterval(tick, 1000);
     makeSortable(document);
   });
+  document.addEventListener("htmx:beforeSwap", rememberFocus);
+  document.addEventListener("htmx:oobBeforeSwap", rememberFocus);
   document.addEventListener("htmx:load", function (event) {
     tick();
     makeSortable(event.target.parentNode || document);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 from alignment import agenda
 from alignment.domain import snapshot
 from alignment.forms import PersonaForm
-from alignment.models import Persona, Report, Signature, Status
+from alignment.models import Persona, Report, ReportStatus, Signature, Status
 from alignment.services import facilitation, items, quarters, signoff, workshops
 from alignment.services.errors import Frozen, Refused
 from alignment.tasks import render_report
@@ -281,3 +282,15 @@ def test_the_next_quarter_starts_from_a_signed_workshop(signing, leader, second_
     signing.refresh_from_db()
     clone = quarters.start_next_quarter(signing, by=lead)
     assert clone.status == Status.DRAFT and Persona.objects.filter(workshop=clone).exists()
+
+
+def test_rendering_the_report_leaves_the_process_environment_as_found(
+    signing, leader, second_leader, sign, monkeypatch
+):
+    # In eager mode the process that renders is the web server: the font date
+    # pinned for the render must not stay behind for everything after it.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    sign(signing, leader)
+    report = sign(signing, second_leader)
+    assert report.status == ReportStatus.READY
+    assert "SOURCE_DATE_EPOCH" not in os.environ
