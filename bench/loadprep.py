@@ -31,8 +31,9 @@ def setup(participants: int, editors: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import transaction
 
-    from alignment import services, steps
+    from alignment import agenda
     from alignment.models import Membership, Participant, Role, User, Workshop
+    from alignment.services import items
     from bench import tasks
 
     # The seed signs Q3: its report render is queued on the bench's own queue,
@@ -46,7 +47,7 @@ def setup(participants: int, editors: int) -> dict[str, Any]:
     workshop = Workshop.objects.select_related("organization").get(
         organization__slug=ORGANIZATION_SLUG, quarter=QUARTER
     )
-    step = steps.get_step(STEP)
+    step = agenda.get_step(STEP)
     people: list[dict[str, Any]] = []
     with transaction.atomic():
         for number in range(participants):
@@ -74,7 +75,7 @@ def setup(participants: int, editors: int) -> dict[str, Any]:
                 )
                 if not form.is_valid():
                     raise RuntimeError(f"The bench's persona is invalid: {form.errors}")
-                item = services.add_item(workshop, step, form, by=user)
+                item = items.add_item(workshop, step, form, by=user)
                 person["item"] = {"id": str(item.pk), "version": item.version}
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
