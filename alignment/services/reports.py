@@ -1,7 +1,7 @@
 """A signed report's PDF: queued at the freeze, rendered by a Celery worker.
 
-Every change of a report's status happens here: queued (at the freeze),
-rendering, ready, failed. Each one renews the workshop's live pages, so the
+Every change of a report's status happens here: filed and queued (at the
+freeze), rendering, ready, failed. Each one renews the workshop's live pages, so the
 sign-off step shows the progress.
 """
 
@@ -23,9 +23,14 @@ from alignment.report.render import render_report_pdf
 logger = logging.getLogger(__name__)
 
 
-def queue_render(report: Report) -> None:
-    """Render the report's PDF once the freeze has committed."""
+def file_report(workshop, snapshot: dict, content_hash: str, signatures: list[dict]) -> Report:
+    """The signed record of a workshop, queued for its PDF: the render starts once
+    the freeze has committed (a rolled-back freeze renders nothing)."""
+    report = Report.objects.create(
+        workshop=workshop, snapshot=snapshot, content_hash=content_hash, signatures=signatures
+    )
     transaction.on_commit(lambda: render_report.delay(str(report.pk)))
+    return report
 
 
 def _set_status(report: Report, status: str, **fields) -> None:

@@ -209,9 +209,7 @@ def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
     workshop.brainstorm_step = ""
     workshop.save(update_fields=["status", "countdown_ends_at", "brainstorm_step", "updated"])
     workshop.votes.filter(is_open=True).update(is_open=False, closed=timezone.now())
-    report = Report.objects.create(
-        workshop=workshop, snapshot=data, content_hash=content_hash, signatures=signatures
-    )
+    report = reports.file_report(workshop, data, content_hash, signatures)
     bump(workshop, step="signoff", facilitation=True)
     record(
         workshop.organization,
@@ -221,5 +219,4 @@ def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
         workshop=workshop,
         hash=content_hash,
     )
-    reports.queue_render(report)
     return report
