@@ -39,7 +39,11 @@ def pytest_runtest_teardown(item, nextitem):
     back at once: in a parallel run the next test on this database may be any test,
     not one that restores it first."""
     yield
-    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+    # After the last test of a process (no next item) the session's fixtures are
+    # gone too, test database included: there is nothing left to restore for.
+    if nextitem is not None and {"transactional_db", "live_server"} & set(
+        getattr(item, "fixturenames", ())
+    ):
         restore_shipped_data(item.config)
 
 
