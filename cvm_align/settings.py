@@ -83,6 +83,8 @@ REDIS_URL = env.str(
         "must be a redis://, rediss:// or unix:// URL",
     ),
 )
+# Names on the channel layer start with this (one Redis may serve several sites).
+CHANNEL_PREFIX = env.str("CHANNEL_PREFIX", default="cvm")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
@@ -142,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     # Third party
+    "channels",
     "django_htmx",
     "template_partials",
     "axes",
@@ -172,6 +175,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "cvm_align.urls"
 WSGI_APPLICATION = "cvm_align.wsgi.application"
+# HTTP and the live pages' WebSocket connections (Django Channels).
+ASGI_APPLICATION = "cvm_align.asgi.application"
 
 TEMPLATES = [
     {
@@ -275,6 +280,21 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Live push (alignment.realtime.push): changes reach every open page of a
+# workshop through a channel layer. In one process it is in memory; with Redis,
+# its pub/sub connects every web process (and the Celery worker, which publishes
+# when a report is rendered), on every machine.
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Celery: eager (in-process) unless a broker is configured.
 

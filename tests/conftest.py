@@ -41,16 +41,26 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     # After the last test of a process (no next item) the session's fixtures are
     # gone too, test database included: there is nothing left to restore for.
-    if nextitem is not None and {"transactional_db", "live_server"} & set(
-        getattr(item, "fixturenames", ())
-    ):
+    if nextitem is not None and _commits_for_real(item):
         restore_shipped_data(item.config)
 
 
+def _commits_for_real(item) -> bool:
+    """A test on a transactional database: by fixture, or by its django_db mark."""
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    mark = item.get_closest_marker("django_db")
+    return bool(mark and mark.kwargs.get("transaction"))
+
+
 def restore_shipped_data(config) -> None:
-    """Bring back the shipped reference data if a flush took it."""
+    """Bring back what the migrations ship if a flush took it: our apps' reference
+    data, and the content types and permissions too when they went with it (a
+    flush after a serialized-rollback test does not re-create them: Django
+    expects the next such test to restore them, and the next test may be any)."""
     import json
 
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
@@ -59,16 +69,16 @@ def restore_shipped_data(config) -> None:
     if not (_SHIPPED and _SHIPPED[0]):
         return
     with config.stash[blocking_manager_key].unblock():
-        if CatalogueKpi.objects.exists():
-            return
-        # Only our apps' rows: the flush's post_migrate signal re-creates content
-        # types and permissions.
-        ours = [
-            row
-            for row in json.loads(_SHIPPED[0])
-            if row["model"].split(".")[0] in ("alignment", "flavors", "handshakes")
-        ]
-        connections["default"].creation.deserialize_db_from_string(json.dumps(ours))
+        apps = set()
+        if not CatalogueKpi.objects.exists():
+            apps |= {"alignment", "flavors", "handshakes"}
+        if not ContentType.objects.exists():
+            apps |= {"contenttypes", "auth"}
+        if apps:
+            rows = [row for row in json.loads(_SHIPPED[0]) if row["model"].split(".")[0] in apps]
+            connections["default"].creation.deserialize_db_from_string(json.dumps(rows))
+        # Content types may be back under other ids than a cached lookup holds.
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -16,5 +16,20 @@ if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL", "").startswith
     _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
     if _db.isdigit():
         os.environ["REDIS_URL"] = f"{_base}/{10 + int(_xdist_worker[2:])}"
+    # Redis pub/sub is shared by every database number: a prefix of its own too.
+    os.environ["CHANNEL_PREFIX"] = f"cvm-test-{_xdist_worker}"
 
 from cvm_align.settings import *  # noqa: E402, F403
+
+# On SQLite the test database is a file, not the default shared in-memory one: the
+# browser tests' live server answers from threads of its own, and SQLite's shared
+# cache locks whole tables between connections ("database table is locked")
+# instead of waiting for the lock as a file database does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(
+            tempfile.gettempdir(), f"cvm-align-test-{_xdist_worker or 'main'}.sqlite3"
+        )
+    }

@@ -1,6 +1,8 @@
-"""Live sync and presence: the path every open page takes every two seconds.
+"""Live sync and presence: the state every open page asks for when it changed.
 
-The poll answers 304 when neither the workshop's revision nor the set of people
+A page hears of a change through its live connection (`push`) and asks at once;
+without one (a proxy that refuses WebSockets) it asks every two seconds. The
+poll answers 304 when neither the workshop's revision nor the set of people
 here changed. That answer costs one cache read: the workshop's state (revision,
 current step, who may see it) and the room, together.
 
@@ -8,7 +10,11 @@ Presence ("who is here") is one cache entry per workshop: user id -> (step, last
 seen). A poll rewrites it only when its own entry is missing, names another step,
 or is a third of the way to expiry, so most polls only read it. Two people
 rewriting the room at the same instant can drop one refresh; that person's next
-poll, two seconds later, puts it back long before the entry expires.
+poll puts it back long before the entry expires.
+
+A page's live connection marks its person here when it opens and gone when it
+closes (`arrive`, `leave`), so arrivals and departures show at once; the entry
+outlives the 30 s between a connected page's safety polls.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from django.core.cache import cache
 from alignment import access, agenda
 from alignment.models import Membership, Workshop, WorkshopRole
 
-PRESENCE_SECONDS = 12
-REFRESH_SECONDS = 4
+PRESENCE_SECONDS = 75
+REFRESH_SECONDS = 20
 ROOM_SECONDS = 3600
 STATE_SECONDS = 5  # at most, should a reader cache a state read just before a change
 
@@ -50,6 +56,13 @@ def _touch(workshop_id, room: dict, user_id: int, step_slug: str, now: float) ->
         room[user_id] = (step_slug, now)
         cache.set(_room_key(workshop_id), room, ROOM_SECONDS)
     return {uid: step for uid, (step, seen) in room.items() if now - seen < PRESENCE_SECONDS}
+
+
+def leave(workshop_id, user_id: int) -> None:
+    """A person's page closed its live connection: they are no longer here."""
+    room = cache.get(_room_key(workshop_id)) or {}
+    if room.pop(user_id, None) is not None:
+        cache.set(_room_key(workshop_id), room, ROOM_SECONDS)
 
 
 def present(workshop_id) -> dict:
@@ -133,6 +146,18 @@ def check(workshop_id, session, step_slug: str) -> tuple[int, str, dict] | None:
         return None
     here = _touch(workshop_id, found.get(room_key) or {}, user_id, step_slug, now)
     return revision, current_step, here
+
+
+def readers(workshop_id) -> frozenset[int]:
+    """Who may open a workshop now (`access.readers`), from its cached state: one
+    cache read, the database only when the state was dropped by a change."""
+    state = cache.get(_state_key(workshop_id))
+    if state is None:
+        state = _load_state(workshop_id)
+        if state is None:
+            return frozenset()
+        cache.add(_state_key(workshop_id), state, STATE_SECONDS)
+    return state[2]
 
 
 def forget(workshop_id) -> None:

@@ -20,13 +20,15 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from alignment.models import Membership, Workshop
-from alignment.realtime import live, pagecache
+from alignment.realtime import live, pagecache, push
 
 WATCHED_APPS = {"alignment", "flavors", "handshakes"}
 
 
 def workshop_changed(workshop_id) -> None:
     _now_and_on_commit(partial(_renew_workshop, workshop_id))
+    # Open pages hear of it once the change is there for them to read.
+    transaction.on_commit(partial(push.announce, workshop_id))
 
 
 def _renew_workshop(workshop_id) -> None:
@@ -42,6 +44,15 @@ def _renew_site(organization_id=None) -> None:
             "pk", flat=True
         ):
             live.forget(workshop_id)
+
+
+def _announce_members(organization_id) -> None:
+    """The open pages of the organisation's workshops check their person again:
+    someone removed stops receiving the room's changes at once."""
+    for workshop_id in Workshop.objects.filter(organization_id=organization_id).values_list(
+        "pk", flat=True
+    ):
+        push.announce(workshop_id, members=True)
 
 
 def _now_and_on_commit(renew) -> None:
@@ -73,6 +84,7 @@ def _row_changed(sender, instance, **kwargs) -> None:
         workshop_changed(workshop_id)
     elif isinstance(instance, Membership):
         _now_and_on_commit(partial(_renew_site, instance.organization_id))
+        transaction.on_commit(partial(_announce_members, instance.organization_id))
     else:
         _now_and_on_commit(_renew_site)
 

@@ -2,6 +2,9 @@
 // 1. A countdown that ticks every second.
 // 2. Drag-and-drop reordering (SortableJS), saved through htmx. The keyboard
 //    alternative is the pair of move buttons on every item.
+// 3. Live push: one WebSocket per page hears of every change in the workshop and
+//    asks for it at once (the #live request); it reconnects by itself and
+//    catches up on reconnecting. While it is down, the page asks every 2 s.
 (function () {
   "use strict";
 
@@ -58,50 +61,137 @@
 
   // When the list is swapped (the live sync brings someone's change, or this
   // person's own move), keyboard focus inside it would fall back to the page:
-  // the control that had it is found again in the new list and focused.
-  var kept = null;
+  // the control that had it (or that a move asked for, data-focus) is found in
+  // the list now on the page and focused again. Swaps can follow each other
+  // within a few milliseconds, so the wish outlives one swap; it ends when it is
+  // met or when the person moves focus elsewhere.
+  var wanted = null;
+
+  function describe(control) {
+    var slot = control.closest(".item-slot");
+    return slot ? {
+      item: slot.dataset.itemId,
+      label: control.getAttribute("aria-label"),
+      name: control.getAttribute("name"),
+      value: control.getAttribute("value")
+    } : null;
+  }
 
   function rememberFocus() {
     var active = document.activeElement;
     var items = document.getElementById("items");
-    var slot = active && items && items.contains(active) ? active.closest(".item-slot") : null;
-    kept = slot ? {
-      item: slot.dataset.itemId,
-      label: active.getAttribute("aria-label"),
-      name: active.getAttribute("name"),
-      value: active.getAttribute("value")
-    } : null;
+    if (active && items && items.contains(active)) { wanted = describe(active); }
   }
 
-  function focusKept() {
-    if (!kept) { return; }
-    var wanted = kept;
-    kept = null;
+  function findWanted() {
     var slot = Array.prototype.find.call(
       document.querySelectorAll("#items .item-slot"),
       function (s) { return s.dataset.itemId === wanted.item; }
     );
-    if (!slot) { return; }
-    var control = Array.prototype.find.call(
+    if (!slot) { return null; }
+    if (wanted.first) { return slot.querySelector(wanted.first); }
+    return Array.prototype.find.call(
       slot.querySelectorAll("button, a, input, select, textarea"),
       function (c) {
         return c.getAttribute("aria-label") === wanted.label &&
           c.getAttribute("name") === wanted.name && c.getAttribute("value") === wanted.value;
       }
     );
-    if (control) { control.focus(); }
   }
 
   function restoreFocus(root) {
     var items = root.id === "items" ? root : root.querySelector && root.querySelector("#items");
     if (!items) { return; }
-    if (!items.dataset.focus) { focusKept(); return; }
-    kept = null;
-    var button = items.querySelector("#item-" + items.dataset.focus + " .move button");
-    if (button) { button.focus(); }
+    if (items.dataset.focus) {
+      var slot = items.querySelector("#item-" + items.dataset.focus);
+      var holder = slot && slot.closest(".item-slot");
+      if (holder) { wanted = { item: holder.dataset.itemId, first: ".move button" }; }
+    }
+    if (!wanted) { return; }
+    var control = findWanted();
+    if (control && document.body.contains(control)) {
+      control.focus();
+      wanted = null;
+    }
   }
 
+  document.addEventListener("focusin", function (event) {
+    var items = document.getElementById("items");
+    if (!items || !items.contains(event.target)) { wanted = null; }
+  });
+
+  // Live push ------------------------------------------------------------------
+  var push = { open: false, lastAsked: 0 };
+  var SAFETY_POLL_MS = 30000;
+
+  // One request for the room's state at a time; a change announced while one is
+  // on its way asks again once it is back (its answer may predate the change).
+  var asking = false, askAgain = false;
+
+  function askNow() {
+    if (asking) { askAgain = true; return; }
+    var live = document.getElementById("live");
+    if (live) { htmx.trigger(live, "cvm:changed"); }
+  }
+
+  function answered() {
+    asking = false;
+    if (askAgain) { askAgain = false; window.setTimeout(askNow, 0); }
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.target.id === "live") { asking = true; }
+  });
+  // The answer either leaves #live in place (nothing new, an error) or brings a
+  // new #live with the new state: either way the request is over.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target.id === "live") { answered(); }
+  });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target.id === "live" && asking) { answered(); }
+  });
+
+  function connectPush() {
+    var live = document.getElementById("live");
+    if (!live || !live.dataset.push || !window.WebSocket) { return; }
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + live.dataset.push;
+    var delay = 1000;
+    function open() {
+      var socket = new WebSocket(url);
+      socket.onopen = function () {
+        delay = 1000;
+        push.open = true;
+        document.documentElement.dataset.live = "push";
+        askNow();  // catch up on whatever changed while it was down
+      };
+      socket.onmessage = askNow;
+      socket.onclose = function (event) {
+        push.open = false;
+        document.documentElement.dataset.live = "poll";
+        if (event.code === 4403) { return; }  // no longer allowed here: stop trying
+        window.setTimeout(open, delay);
+        delay = Math.min(delay * 2, 30000);
+      };
+    }
+    open();
+  }
+
+  // While push is connected, the 2 s timer asks only now and then (a safety net);
+  // a change announced by push always asks at once.
+  document.addEventListener("htmx:confirm", function (event) {
+    var live = event.target;
+    if (live.id !== "live") { return; }
+    var now = Date.now();
+    var timer = !event.detail.triggeringEvent;
+    if (push.open && timer && now - push.lastAsked < SAFETY_POLL_MS) {
+      event.preventDefault();
+      return;
+    }
+    push.lastAsked = now;
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    connectPush();
     tick();
     window.setInterval(tick, 1000);
     makeSortable(document);

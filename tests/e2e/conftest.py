@@ -1,5 +1,9 @@
 """Real-browser tests: Playwright drives Debian's Chromium against a live server.
 
+The live server is the production kind: the ASGI application (HTTP and the live
+pages' WebSockets) under uvicorn, in a thread of the test process, on the test
+database.
+
 No browser is downloaded: Chromium comes from `apt-get install chromium`. Without
 it these tests are skipped locally, and fail in CI (CVM_REQUIRE_REAL_SERVICES).
 """
@@ -7,11 +11,16 @@ it these tests are skipped locally, and fail in CI (CVM_REQUIRE_REAL_SERVICES).
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
 from django.conf import settings
 from django.test import Client
+from django.test.utils import modify_settings
 
 from tests.conftest import restore_shipped_data
 
@@ -49,6 +58,48 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class AsgiLiveServer:
+    """uvicorn serving cvm_align.asgi on a free loopback port, in a thread."""
+
+    def __init__(self):
+        from cvm_align.asgi import application
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(
+            application, host="127.0.0.1", port=self.port, lifespan="off", log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        # pytest-django turns these on around each test that uses the live server.
+        self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"})
+        self.thread = threading.Thread(target=self.server.run, name="asgi-live-server", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("The ASGI live server did not start")
+            time.sleep(0.05)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    """Replaces pytest-django's (WSGI) live server: the pages' WebSockets need ASGI.
+    It stops before the test database is dropped."""
+    with django_db_blocker.unblock():
+        server = AsgiLiveServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

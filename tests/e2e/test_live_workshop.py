@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from alignment import agenda
 from alignment.models import Persona, Status
-from alignment.services import items, workshops
+from alignment.services import workshops
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -113,8 +112,10 @@ def test_the_lead_reorders_by_dragging_and_by_keyboard(open_as, workshop, lead):
     assert titles == ["Third", "First", "Second"]
 
     # The keyboard alternative: the move buttons, and focus stays with the item.
-    # First the new list must be settled: until htmx has processed it, a button
-    # in it submits as a plain form (which works too, but reloads the page).
+    # First the page must have caught up (the reorder, and the live update it
+    # announced) and the list be settled: until htmx has processed it, a button in
+    # it submits as a plain form (which works too, but reloads the page).
+    page.wait_for_load_state("networkidle")
     page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping')")
     page.get_by_role("button", name="Move Second up").focus()
     page.keyboard.press("Enter")
@@ -132,11 +133,11 @@ def test_keyboard_focus_stays_on_its_control_when_the_list_changes(open_as, work
     for order, title in enumerate(["First", "Second"], start=1):
         Persona.objects.create(workshop=workshop, title=title, author=lead, order=order)
     page = open_as(lead)
+    member = open_as(leader)
     page.goto(f"/w/{workshop.pk}/s/persona/")
+    member.goto(f"/w/{workshop.pk}/s/persona/")
     page.get_by_role("button", name="Move Second up").focus()
-    step = agenda.get_step("persona")
-    form = step.form_class({"title": "Arrived meanwhile"}, workshop=workshop)
-    assert form.is_valid()
-    items.add_item(workshop, step, form, by=leader)
+    member.get_by_label("Persona", exact=True).fill("Arrived meanwhile")
+    member.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator("#items")).to_contain_text("Arrived meanwhile", timeout=6000)
     expect(page.get_by_role("button", name="Move Second up")).to_be_focused()
