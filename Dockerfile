@@ -22,4 +22,4 @@ RUN DEBUG=false SECRET_KEY=build-only-secret-key-not-used-at-run-time-0123456789
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "cvm_align.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
+CMD ["uvicorn", "cvm_align.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers"]

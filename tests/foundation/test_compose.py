@@ -38,8 +38,9 @@ def test_commands_point_at_modules_that_exist():
     services = load_compose()["services"]
     web = services["web"]["command"]
     assert "python manage.py migrate" in web
-    wsgi = web.split("gunicorn ", 1)[1].split()[0]
-    module, attribute = wsgi.split(":")
+    # The ASGI app: HTTP and the live pages' WebSockets.
+    asgi = web.split("uvicorn ", 1)[1].split()[0]
+    module, attribute = asgi.split(":")
     assert callable(getattr(importlib.import_module(module), attribute))
     worker = services["worker"]["command"]
     assert worker[:3] == ["celery", "--app", "cvm_align"]
