@@ -33,3 +33,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
             tempfile.gettempdir(), f"cvm-align-test-{_xdist_worker or 'main'}.sqlite3"
         )
     }
+
+# Each request closes its database connection: the browser tests' live server
+# answers from a pool of threads, and connections they kept open (production keeps
+# them for a minute) would still be there when the test database is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
