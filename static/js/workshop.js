@@ -155,19 +155,28 @@
     var live = document.getElementById("live");
     if (!live || !live.dataset.push || !window.WebSocket) { return; }
     var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + live.dataset.push;
-    var delay = 1000;
+    var delay = 1000, failures = 0;
+    function fallbackNotice(shown) {
+      var notice = document.getElementById("live-fallback");
+      if (notice) { notice.hidden = !shown; }
+    }
     function open() {
       var socket = new WebSocket(url);
       socket.onopen = function () {
         delay = 1000;
+        failures = 0;
         push.open = true;
         document.documentElement.dataset.live = "push";
+        fallbackNotice(false);
         askNow();  // catch up on whatever changed while it was down
       };
       socket.onmessage = askNow;
       socket.onclose = function (event) {
         push.open = false;
         document.documentElement.dataset.live = "poll";
+        // Two tries in a row that failed: say so, discreetly; the page polls.
+        failures += 1;
+        if (failures >= 2) { fallbackNotice(true); }
         if (event.code === 4403) { return; }  // no longer allowed here: stop trying
         window.setTimeout(open, delay);
         delay = Math.min(delay * 2, 30000);

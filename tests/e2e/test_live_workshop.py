@@ -141,3 +141,17 @@ def test_keyboard_focus_stays_on_its_control_when_the_list_changes(open_as, work
     member.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator("#items")).to_contain_text("Arrived meanwhile", timeout=6000)
     expect(page.get_by_role("button", name="Move Second up")).to_be_focused()
+
+
+def test_without_websockets_the_page_polls_and_says_so(open_as, workshop, lead, leader):
+    # A proxy that refuses long-lived connections: every WebSocket is closed at once.
+    facilitator = open_as(lead)
+    member = open_as(leader)
+    member.route_web_socket("**/live*", lambda socket: socket.close())
+    facilitator.goto(f"/w/{workshop.pk}/s/persona/")
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    expect(member.locator("#live-fallback")).to_be_visible(timeout=10_000)
+    expect(facilitator.locator("#live-fallback")).to_be_hidden()
+    facilitator.get_by_label("Persona", exact=True).fill("Arrived by polling")
+    facilitator.get_by_role("button", name="Add", exact=True).click()
+    expect(member.locator("#items")).to_contain_text("Arrived by polling", timeout=6000)
