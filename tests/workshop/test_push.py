@@ -8,6 +8,7 @@ pub/sub when REDIS_URL is set (CI)."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -40,6 +41,13 @@ def socket(workshop, cookie: bytes = b"", *, step="persona", origin="http://test
     return Socket(application, f"/w/{workshop.pk}/live?step={step}", headers)
 
 
+def run(scenario) -> None:
+    """Run an async scenario to its end, in a thread of its own: the test's own
+    thread may already run an event loop (a browser test's, earlier in the run)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(scenario)).result()
+
+
 def add_answer(workshop, by, title="Pushed"):
     step = agenda.get_step("persona")
     form = step.form_class({"title": title}, workshop=workshop)
@@ -65,7 +73,7 @@ def test_a_member_hears_of_a_change_at_once(
         assert json.loads(await page.receive_from(timeout=2)) == {"changed": True}
         await page.disconnect()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 @pytest.mark.parametrize("who", ["outsider", "nobody"])
@@ -76,7 +84,7 @@ def test_no_one_outside_the_organisation_gets_a_connection(request, workshop, wh
         connected, code = await socket(workshop, cookie).connect()
         assert (connected, code) == (False, REFUSED)
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_a_page_of_another_site_gets_no_connection(workshop, leader):
@@ -86,7 +94,7 @@ def test_a_page_of_another_site_gets_no_connection(workshop, leader):
         connected, _ = await socket(workshop, cookie, origin="http://evil.example").connect()
         assert not connected
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_a_member_removed_is_let_go_at_once(workshop, leader, org_admin, lead):
@@ -105,7 +113,7 @@ def test_a_member_removed_is_let_go_at_once(workshop, leader, org_admin, lead):
         closed = await page.receive_output(timeout=2)
         assert closed == {"type": "websocket.close", "code": REFUSED}
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_opening_and_closing_the_connection_is_who_is_here(workshop, leader, observer):
@@ -126,4 +134,4 @@ def test_opening_and_closing_the_connection_is_who_is_here(workshop, leader, obs
         assert live.present(workshop.pk) == {observer.pk: "needs"}
         await watcher.disconnect()
 
-    async_to_sync(scenario)()
+    run(scenario)
