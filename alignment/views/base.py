@@ -10,7 +10,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -110,6 +110,18 @@ def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
         or hidden_count > 0
         or any(e["hidden"] for e in entries),
     }
+
+
+def items_response(request, access, step, *, status=200, extra=None) -> HttpResponse:
+    """A step's list of items as this person sees it, for htmx to swap in place."""
+    context = {
+        "access": access,
+        "workshop": access.workshop,
+        "step": step,
+        **items_context(access, step, request.user),
+        **(extra or {}),
+    }
+    return render(request, "alignment/step.html#items", context, status=status)
 
 
 def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=None) -> dict:

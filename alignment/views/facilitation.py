@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from alignment.services.errors import Refused
 from alignment.views.base import (
     get_item,
     item_step,
-    items_context,
+    items_response,
     step_url,
     unless_editable,
 )
@@ -147,14 +147,7 @@ def dot(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResponse:
         announce = refusal.message
         status = 422
     if request.htmx:
-        context = {
-            "access": access,
-            "workshop": access.workshop,
-            "step": step,
-            **items_context(access, step, request.user),
-            "announce": announce,
-        }
-        return render(request, "alignment/step.html#items", context, status=status)
+        return items_response(request, access, step, status=status, extra={"announce": announce})
     if announce:
         messages.error(request, announce)
     return redirect(step_url(access.workshop, step))

@@ -25,6 +25,7 @@ from alignment.views.base import (
     get_item,
     item_step,
     items_context,
+    items_response,
     refused,
     step_context,
     step_url,
@@ -48,17 +49,6 @@ def step_page(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
         return render(request, "alignment/step.html", step_context(request, access, step))
 
     return pagecache.serve(request, workshop_id, step.slug, build)
-
-
-def _items_response(request, access, step, *, status=200, extra=None) -> HttpResponse:
-    context = {
-        "access": access,
-        "workshop": access.workshop,
-        "step": step,
-        **items_context(access, step, request.user),
-        **(extra or {}),
-    }
-    return render(request, "alignment/step.html#items", context, status=status)
 
 
 @login_required
@@ -205,7 +195,7 @@ def item_delete(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpRe
     except Refused as refusal:
         return refused(request, refusal, step_url(access.workshop, step))
     if request.htmx:
-        return _items_response(request, access, step, extra={"announce": _("Deleted.")})
+        return items_response(request, access, step, extra={"announce": _("Deleted.")})
     messages.success(request, _("Deleted."))
     return redirect(step_url(access.workshop, step))
 
@@ -227,7 +217,7 @@ def item_move(request: HttpRequest, workshop_id, slug: str, item_id) -> HttpResp
     except Refused as refusal:
         messages.error(request, refusal.message)
     if request.htmx:
-        return _items_response(
+        return items_response(
             request,
             access,
             step,
@@ -247,10 +237,10 @@ def step_reorder(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
     try:
         items.reorder(access.workshop, step, request.POST.getlist("order"), by=request.user)
     except Refused as refusal:
-        return _items_response(
+        return items_response(
             request, access, step, status=409, extra={"announce": refusal.message}
         )
-    return _items_response(request, access, step, extra={"announce": _("New order saved.")})
+    return items_response(request, access, step, extra={"announce": _("New order saved.")})
 
 
 @login_required
