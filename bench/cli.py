@@ -55,10 +55,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--poll-rounds", type=int, default=500, help="timed polls")
     parser.add_argument("--pdf-runs", type=int, default=5, help="report renders, each way")
     parser.add_argument("--sign-runs", type=int, default=5, help="last signatures timed")
-    parser.add_argument("--participants", type=int, default=100, help="load: people polling")
-    parser.add_argument("--editors", type=int, default=10, help="load: of whom editing")
-    parser.add_argument("--ramp", type=float, default=10.0, help="load: seconds of arrivals")
-    parser.add_argument("--hold", type=float, default=60.0, help="load: seconds measured")
+    parser.add_argument(
+        "--hold-a", type=float, default=60.0, help="load: seconds of edits in the 20 rooms (A)"
+    )
+    parser.add_argument(
+        "--hold-b", type=float, default=30.0, help="load: seconds of edits in the room of 300 (B)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument(
         "--keep", action="store_true", help="keep the bench databases and files, for a look"
@@ -120,10 +122,8 @@ def load_test(
         redis_url=redis_url,
         broker_url=os.environ.get("CELERY_BROKER_URL") or redis_url,
         directory=directory,
-        participants=args.participants,
-        editors=args.editors,
-        ramp_s=args.ramp,
-        hold_s=args.hold,
+        hold_a=args.hold_a,
+        hold_b=args.hold_b,
         say=say,
     )
 
