@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from websockets.asyncio.client import ClientConnection, connect
@@ -52,9 +53,9 @@ LOADS_PER_S, LOADS_AT_ONCE = 50.0, 8  # people opening the page
 CONNECTS_PER_S, CONNECTS_AT_ONCE = 100.0, 20  # their pages connecting
 FOLLOW_TIMEOUT_S = 15.0
 NONCE = re.compile(r"bench-[a-z0-9]+-\d+-\d+")
-PUSH_PATH = re.compile(r'data-push="([^"]+)"')
-# The revision the page shows, as its live-sync token carries it (hx-vals).
-REVISION = re.compile(r"""hx-vals='\{"v": "(\d+)""")
+LIVE_ELEMENT = re.compile(r'<div id="live"[^>]*>')
+ATTRIBUTE = r'\b{name}="([^"]*)"'
+LANGUAGE = re.compile(r'<html[^>]*\blang="([^"]+)"')
 VERSION = 'name="edit-{id}-version" value="(\\d+)"'
 
 
@@ -159,6 +160,7 @@ class Page:
     session: str
     step: str
     push: str = ""
+    current: str = ""  # the facilitator's step, as the page last heard it
     socket: ClientConnection | None = None
     opened_at: float = math.inf
     closed_at: float = math.inf
@@ -175,6 +177,7 @@ class Page:
                 self.crowd.record.errors[f"page {status}"] += 1
             return
         self.push = live_path(body, self.room.workshop, self.step)
+        self.current = live_element(body).get("current", self.step)
 
     async def connect(self) -> None:
         if not self.push:
@@ -221,8 +224,14 @@ class Page:
             self.closed_at = min(self.closed_at, clock())
 
     def follow(self, message: dict[str, Any]) -> None:
-        current = message.get("current")
-        if message.get("t") == "room" and current and current != self.step:
+        """Like the page's script: when the facilitator's step changes to one
+        this page does not show, go there."""
+        if message.get("t") != "room":
+            return
+        current = message.get("current") or ""
+        moved = current != self.current
+        self.current = current
+        if moved and current and current != self.step:
             self.step = current
             self.crowd.in_background(self.land(current))
 
@@ -247,14 +256,26 @@ class Page:
             await self.reader
 
 
+def live_element(body: str) -> dict[str, str]:
+    """The data-* attributes of the page's #live element (what its script reads)."""
+    found = LIVE_ELEMENT.search(body)
+    tag = found.group(0) if found else ""
+    names = ("push", "v", "step", "current")
+    values = {name: re.search(ATTRIBUTE.format(name=f"data-{name}"), tag) for name in names}
+    return {name: html.unescape(value.group(1)) for name, value in values.items() if value}
+
+
 def live_path(body: str, workshop: str, step: str) -> str:
-    """The WebSocket path the page connects to: its data-push, with the revision
-    the page shows (v) when the page does not put it there itself."""
-    found = PUSH_PATH.search(body)
-    path = html.unescape(found.group(1)) if found else f"/w/{workshop}/live?step={step}"
-    if "v=" not in path and (revision := REVISION.search(body)):
-        path += f"&v={revision.group(1)}"
-    return path
+    """The WebSocket path the page's script connects to: data-push, with the
+    step and the revision the page shows (data-step, data-v) and its language."""
+    live = live_element(body)
+    base, _, query = live.get("push", f"/w/{workshop}/live").partition("?")
+    params = dict(parse_qsl(query))
+    params.setdefault("step", live.get("step", step))
+    params.setdefault("v", live.get("v", ""))
+    if language := LANGUAGE.search(body):
+        params.setdefault("lang", language.group(1))
+    return f"{base}?{urlencode(params)}"
 
 
 async def paced(
@@ -393,7 +414,7 @@ async def close_rooms(crowd: Crowd, rooms: list[Room]) -> None:
 
 def summary(record: Record, usage: Usage, opened: dict[str, Any]) -> dict[str, Any]:
     latencies, lost = deliveries(record)
-    errors = record.errors + Counter({"change lost": lost} if lost else {})
+    errors = record.errors + Counter({"lost deliveries": lost} if lost else {})
     return {
         **opened,
         "wall_s": usage.elapsed(),

@@ -55,10 +55,14 @@ class BenchDatabases:
                 failure = error
         raise SystemExit(f"bench: cannot reach PostgreSQL: {failure}")
 
+    def sqlite(self, name: str) -> str:
+        """The DATABASE_URL of a fresh SQLite file for `name`, in the run's directory."""
+        return f"sqlite:///{self.directory / f'bench-{name}.sqlite3'}"
+
     def create(self, name: str) -> str:
         """A fresh, empty database for `name`; returns its DATABASE_URL."""
         if not self.is_postgres:
-            return f"sqlite:///{self.directory / f'bench-{name}.sqlite3'}"
+            return self.sqlite(name)
         database = f"{PREFIX}{name}"
         if self.source is not None and self.source.path.lstrip("/") == database:
             raise SystemExit(f"bench: DATABASE_URL names {database}, the bench's own database")

@@ -39,6 +39,7 @@ WARM_UP = 3  # untimed requests of each kind first
 MIN_ROUNDS = 10
 TIMING_SECONDS = 150.0
 SQL_CHARS = 300
+BARE_PER_SIGNATURE = 20
 
 
 class Phase:
@@ -352,11 +353,19 @@ class Phase:
             signoff.sign(ws, by=participant.user, content_hash=content_hash)
         return ws, signers[-1].user
 
-    def last_signature(self, source: Workshop, lead: User) -> tuple[float, int]:
-        """Sign a fresh workshop as its last leader; (milliseconds, queries)."""
+    def last_signature(self, source: Workshop, lead: User) -> tuple[float, int, list[float]]:
+        """Sign a fresh workshop as its last leader; (milliseconds, queries, and
+        the bare view's milliseconds, timed as that leader just before)."""
         ws, last = self.signing_workshop(source, lead)
         _data, content_hash = signoff.current_content(ws)
         self.login_as(last)
+        for _ in range(WARM_UP):
+            self.get(BARE_URL)
+        bare = []
+        for _ in range(BARE_PER_SIGNATURE):
+            start = time.perf_counter()
+            self.get(BARE_URL)
+            bare.append((time.perf_counter() - start) * 1000)
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = self.client.post(
@@ -369,19 +378,25 @@ class Phase:
             raise RuntimeError(f"The last signature did not freeze {ws.quarter}.")
         if report.status != ReportStatus.PENDING:
             raise RuntimeError("The report was rendered in the request: the queue is eager.")
-        return elapsed, len(captured.captured_queries)
+        return elapsed, len(captured.captured_queries), bare
 
     def sign_request(self) -> dict[str, Any]:
+        """The last signature's median, as a ratio to the bare view timed next
+        to each signature (on this phase's database)."""
         runs = self.args.sign_runs
         self.say(f"timing the last signature, which asks for the report ({runs} runs)")
         lead = User.objects.get(email=ROLES["lead"])
         source = pages.workshop(pages.LIVE_QUARTER)
         measured = [self.last_signature(source, lead) for _ in range(runs)]
-        samples = [elapsed for elapsed, _queries in measured]
+        samples = [elapsed for elapsed, _queries, _bare in measured]
+        baseline = median([ms for _elapsed, _queries, bare in measured for ms in bare])
         return {
+            "database": connection.vendor,
             "median_ms": median(samples),
             "max_ms": max(samples),
             "runs_ms": samples,
+            "baseline_ms": baseline,
+            "ratio": ratio(median(samples), baseline),
             "queries": measured[-1][1],
         }
 
@@ -401,6 +416,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     try:
         results["setup"] = phase.prepare()
+        if args.sign_only:
+            results["report_request"] = phase.sign_request()
+            return results
         results["queries"] = phase.queries()
         results["server_time"] = phase.server_times()
         results["poll"] = phase.poll()

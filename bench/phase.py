@@ -26,6 +26,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--report", action="store_true", help="also time the report PDF and the sign request"
     )
+    parser.add_argument(
+        "--sign-only", action="store_true", help="only time the last signature (and seed)"
+    )
     parser.add_argument("--pdf-runs", type=int, default=5)
     parser.add_argument("--sign-runs", type=int, default=5)
     return parser.parse_args(argv)
