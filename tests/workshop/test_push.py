@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 from alignment import agenda
 from alignment.models import Membership
 from alignment.realtime import live
-from alignment.realtime.consumers import REFUSED
+from alignment.views.live import REFUSED
 from alignment.services import items, people
 from cvm_align.asgi import application
 from tests.conftest import _client_for
