@@ -163,6 +163,6 @@ def presence_html(workshop_id, here: dict, *, oob: bool = False) -> str:
         html = render_to_string(
             "alignment/step.html#presence",
             {"presence": live.presence(participants, here), "oob": oob},
-        )
+        ).strip()
         cache.set(key, html, PAGE_SECONDS)
     return html

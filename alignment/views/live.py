@@ -119,13 +119,15 @@ def _render_room(workshop_id, step_slug: str, role: str, language: str) -> Room 
 
 
 def _render_parts(names: list[str], context: dict) -> dict[str, str]:
-    return {name: render_to_string(f"alignment/step.html#{name}", context) for name in names}
+    return {
+        name: render_to_string(f"alignment/step.html#{name}", context).strip() for name in names
+    }
 
 
 def _live_partial(step, workshop_access, context: dict) -> dict[str, str]:
     html = render_to_string(
         step.live_partial, {**context, **step.live_context_function(workshop_access)}
-    )
+    ).strip()
     return {ROOT_ID.search(html).group(1): html}
 
 
