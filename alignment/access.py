@@ -6,7 +6,7 @@ so that the existence of other organisations' data is never revealed.
 The rule for a workshop is membership of its organisation: `get_workshop_for_user`
 applies it to a request, `workshop_members` lists it (who is here) and
 `readers` gives it as a set that the live pages cache
-with a workshop's state (`alignment.realtime.live`) and ask through `may_open`.
+with a workshop's state (`alignment.realtime.live`) and ask through `rights_of`.
 A rule added here reaches both.
 """
 
@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from alignment.models import Invitation, Membership, Participant, Workshop, WorkshopRole
+from alignment.models.accounts import WORKSHOP_ROLE
 
 
 def get_membership_or_404(user, organization_slug: str) -> Membership:
@@ -42,8 +43,50 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+@dataclass(frozen=True)
+class Rights:
+    """What everyone of one rights class may do in a workshop: the lead, a leader or
+    an observer. What the live pages share by class is rendered with this in place of
+    one person's access, so it can hold nothing that is one person's."""
+
+    role: str
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == WorkshopRole.LEAD
+
+    @property
+    def can_contribute(self) -> bool:
+        return self.role in (WorkshopRole.LEAD, WorkshopRole.LEADER)
+
+    @property
+    def can_vote(self) -> bool:
+        return self.can_contribute
+
+    @property
+    def edits_own(self) -> bool:
+        """Leaders edit what they wrote (leads edit everything)."""
+        return self.role == WorkshopRole.LEADER
+
+
+class _ByRights:
+    """What a class of people may do, asked through its `rights`."""
+
+    @property
+    def is_lead(self) -> bool:
+        return self.rights.is_lead
+
+    @property
+    def can_contribute(self) -> bool:
+        return self.rights.can_contribute
+
+    @property
+    def can_vote(self) -> bool:
+        return self.rights.can_vote
+
+
 @dataclass
-class WorkshopAccess:
+class WorkshopAccess(_ByRights):
     """A workshop as one person may use it.
 
     Rights come from the membership, read fresh on every request: there is no
@@ -60,26 +103,30 @@ class WorkshopAccess:
         return self.membership.workshop_role
 
     @property
+    def rights(self) -> Rights:
+        return Rights(self.role)
+
+    @property
     def follows_facilitator(self) -> bool:
         return self.participant is None or self.participant.follows_facilitator
-
-    @property
-    def is_lead(self) -> bool:
-        return self.role == WorkshopRole.LEAD
-
-    @property
-    def can_contribute(self) -> bool:
-        return self.role in (WorkshopRole.LEAD, WorkshopRole.LEADER)
-
-    @property
-    def can_vote(self) -> bool:
-        return self.can_contribute
 
     def can_edit(self, item) -> bool:
         """Leads edit everything; leaders edit what they wrote."""
         if self.is_lead:
             return True
-        return self.role == WorkshopRole.LEADER and item.author_id == self.membership.user_id
+        return self.rights.edits_own and item.author_id == self.membership.user_id
+
+
+@dataclass(frozen=True)
+class RoomAccess(_ByRights):
+    """A workshop as everyone of one rights class sees it: what the live pages
+    render once and send to all of them. It knows no person (`membership` is None),
+    so nothing rendered with it can be one person's."""
+
+    workshop: Workshop
+    rights: Rights
+    membership = None
+    participant = None
 
 
 def workshop_members(workshop_id):
@@ -87,14 +134,19 @@ def workshop_members(workshop_id):
     return Membership.objects.filter(organization__workshops=workshop_id)
 
 
-def readers(workshop_id) -> frozenset[int]:
-    """Who may open a workshop: the user ids of `workshop_members`."""
-    return frozenset(workshop_members(workshop_id).values_list("user_id", flat=True))
+def readers(workshop_id) -> dict[int, str]:
+    """Who may open a workshop, and with which rights: the user ids of
+    `workshop_members`, each with their role in the workshop (lead, leader, observer)."""
+    return {
+        user_id: WORKSHOP_ROLE[role]
+        for user_id, role in workshop_members(workshop_id).values_list("user_id", "role")
+    }
 
 
-def may_open(user_id: int, workshop_readers: frozenset[int]) -> bool:
-    """Whether a person may open a workshop, given its `readers` (maybe cached)."""
-    return user_id in workshop_readers
+def rights_of(user_id: int, workshop_readers: dict[int, str]) -> str | None:
+    """The rights class a person sees a workshop with (their workshop role), or None
+    if they may not open it: live pages render once per class, never per person."""
+    return workshop_readers.get(user_id)
 
 
 def get_workshop_for_user(user, workshop_id) -> WorkshopAccess:

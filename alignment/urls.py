@@ -5,7 +5,7 @@ from django.urls import path
 from alignment.views import (
     accounts,
     facilitation,
-    poll,
+    live,
     quarters,
     signoff,
     steps,
@@ -16,8 +16,8 @@ from alignment.views import (
 app_name = "alignment"
 
 urlpatterns = [
-    # First: every open page asks for it every two seconds.
-    path("w/<uuid:workshop_id>/poll", poll.poll, name="poll"),
+    # First: an open page whose WebSocket is refused asks for it every two seconds.
+    path("w/<uuid:workshop_id>/poll", live.poll, name="poll"),
     path("", accounts.home, name="home"),
     path("o/<slug:slug>/", workshops.organization, name="organization"),
     path("o/<slug:slug>/members/", accounts.members, name="members"),

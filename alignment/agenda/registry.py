@@ -54,6 +54,9 @@ class Step:
     # dotted path: a function taking the access and returning a dict.
     live_partial: str = ""
     live_context: str = ""
+    # The live partial shows one person's own state (their signature): rendered for
+    # each person on the step, not once for their rights class.
+    live_personal: bool = False
     # Who may add items: leaders and the lead, or the lead alone.
     lead_adds_only: bool = False
     # Adjust the step's item queryset (annotations the list needs).

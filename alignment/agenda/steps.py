@@ -42,17 +42,16 @@ from flavors.models import Flavor
 from handshakes.models import HandshakeTemplate, Impact, current_version_subquery
 
 
-def suggested_kpis(workshop, viewer) -> dict:
+def suggested_kpis(workshop) -> dict:
     """The catalogue, with the KPIs the workshop's flavor suggests listed first, and
-    those already taken (among the KPIs this person sees) marked."""
+    those already taken (among the KPIs the room sees: revealed ones) marked."""
     result = workshop.flavor_result
     codes: list[str] = []
     if result is not None:
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             codes += [c for c in flavor.suggested_kpi_codes if c not in codes]
     used = set(
-        Kpi.objects.filter(workshop=workshop)
-        .visible_to(viewer)
+        Kpi.objects.filter(workshop=workshop, revealed=True)
         .values_list("catalogue__code", flat=True)
     )
     catalogue = list(CatalogueKpi.objects.order_by("order", "name"))
@@ -66,7 +65,7 @@ def suggested_kpis(workshop, viewer) -> dict:
     }
 
 
-def library_for(workshop, viewer) -> dict:
+def library_for(workshop) -> dict:
     """The published handshake templates: the flavor's suggestions first, then
     every HIGH-impact area, then the rest, in library order."""
     result = workshop.flavor_result
@@ -75,8 +74,7 @@ def library_for(workshop, viewer) -> dict:
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             suggested += [a for a in flavor.suggested_handshake_areas if a not in suggested]
     used = set(
-        HandshakeAgreement.objects.filter(workshop=workshop)
-        .visible_to(viewer)
+        HandshakeAgreement.objects.filter(workshop=workshop, revealed=True)
         .values_list("template__area_id", flat=True)
     )
     templates = list(
@@ -355,7 +353,7 @@ KPIS = register(
         select_related=("catalogue",),
         prefetch_related=("bets",),
         item_template="alignment/items/_kpi.html",
-        extra_context=lambda access, step: suggested_kpis(access.workshop, access.membership.user),
+        extra_context=lambda access, step: suggested_kpis(access.workshop),
         add_template="alignment/items/_kpi_add.html",
         empty_hint=_(
             "No KPIs yet. Start from the catalogue; customer lifetime value balances all the others."
@@ -452,7 +450,7 @@ COLLABORATION = register(
         items_hook=_agreements_queryset,
         item_template="alignment/items/_agreement.html",
         add_template="alignment/items/_agreement_add.html",
-        extra_context=lambda access, step: library_for(access.workshop, access.membership.user),
+        extra_context=lambda access, step: library_for(access.workshop),
         after_save="alignment.services.items.record_agreement_change",
         lead_adds_only=True,
         empty_hint=_("No agreements yet. Start with the areas the library marks as high impact."),
@@ -498,6 +496,7 @@ SIGNOFF = register(
         is_done=lambda workshop: workshop.status == Status.SIGNED,
         live_partial="alignment/step_signoff.html#signoff",
         live_context="alignment.views.signoff.signoff_context",
+        live_personal=True,
         guidance=(
             _("A change to the content after a signature voids the signatures given so far."),
         ),

@@ -29,6 +29,7 @@ from alignment import access, agenda
 from alignment.models import Membership, Workshop, WorkshopRole
 
 PRESENCE_SECONDS = 75
+PRESENCE_ROWS = 24
 REFRESH_SECONDS = 20
 ROOM_SECONDS = 3600
 STATE_SECONDS = 5  # at most, should a reader cache a state read just before a change
@@ -86,9 +87,13 @@ def people(workshop_id) -> list[Membership]:
 
 def presence(members: list[Membership], here: dict) -> list[dict]:
     """Every member, their role in the workshop, and whether (and on which step)
-    they are here now."""
+    they are here now.
+
+    A large room lists PRESENCE_ROWS people, those here first, and ends with a
+    row that counts the others ({"more": n, "more_here": m}): the list stays
+    readable, and what every page receives when someone arrives stays small."""
     by_slug = {s.slug: s for s in agenda.all_steps()}
-    return [
+    rows = [
         {
             "member": m,
             "role": WorkshopRole(m.workshop_role).label,
@@ -97,6 +102,11 @@ def presence(members: list[Membership], here: dict) -> list[dict]:
         }
         for m in members
     ]
+    if len(rows) <= PRESENCE_ROWS:
+        return rows
+    rows.sort(key=lambda row: not row["here"])  # stable: the role order stays within
+    shown, others = rows[: PRESENCE_ROWS - 1], rows[PRESENCE_ROWS - 1 :]
+    return [*shown, {"more": len(others), "more_here": sum(row["here"] for row in others)}]
 
 
 def fingerprint(here: dict) -> str:
@@ -119,9 +129,10 @@ def parse_token(value: str) -> tuple[int | None, str]:
         return None, ""
 
 
-def check(workshop_id, session, step_slug: str) -> tuple[int, str, dict] | None:
-    """The poll's one cache read: (revision, current step, who is here) of a
-    workshop the session's person may see, marking them here; None if they may not.
+def check(workshop_id, session, step_slug: str) -> tuple[int, str, dict, str] | None:
+    """The poll's one cache read: (revision, current step, who is here, the
+    person's rights class) of a workshop the session's person may see, marking
+    them here; None if they may not.
 
     The workshop's state is cached for a few seconds and dropped as soon as a
     change commits (`forget`); a miss reads it from the database. A session kept
@@ -142,22 +153,29 @@ def check(workshop_id, session, step_slug: str) -> tuple[int, str, dict] | None:
             return None
         cache.add(state_key, state, STATE_SECONDS)
     revision, current_step, readers = state
-    if not access.may_open(user_id, readers):
+    role = access.rights_of(user_id, readers)
+    if role is None:
         return None
     here = _touch(workshop_id, found.get(room_key) or {}, user_id, step_slug, now)
-    return revision, current_step, here
+    return revision, current_step, here, role
 
 
-def readers(workshop_id) -> frozenset[int]:
-    """Who may open a workshop now (`access.readers`), from its cached state: one
-    cache read, the database only when the state was dropped by a change."""
-    state = cache.get(_state_key(workshop_id))
-    if state is None:
-        state = _load_state(workshop_id)
-        if state is None:
-            return frozenset()
-        cache.add(_state_key(workshop_id), state, STATE_SECONDS)
-    return state[2]
+def state(workshop_id) -> tuple[int, str, dict[int, str]] | None:
+    """A workshop's revision, current step and `access.readers` (who may open it,
+    with their rights class), from its cached state: one cache read, the database
+    only when a change dropped it. None if there is no such workshop."""
+    found = cache.get(_state_key(workshop_id))
+    if found is None:
+        found = _load_state(workshop_id)
+        if found is not None:
+            cache.add(_state_key(workshop_id), found, STATE_SECONDS)
+    return found
+
+
+def readers(workshop_id) -> dict[int, str]:
+    """Who may open a workshop now, with their rights class (`access.readers`)."""
+    found = state(workshop_id)
+    return found[2] if found is not None else {}
 
 
 def forget(workshop_id) -> None:
@@ -165,7 +183,7 @@ def forget(workshop_id) -> None:
     cache.delete(_state_key(workshop_id))
 
 
-def _load_state(workshop_id) -> tuple[int, str, frozenset[int]] | None:
+def _load_state(workshop_id) -> tuple[int, str, dict[int, str]] | None:
     row = Workshop.objects.filter(pk=workshop_id).values_list("revision", "current_step").first()
     if row is None:
         return None

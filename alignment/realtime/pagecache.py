@@ -38,6 +38,9 @@ from alignment.access import WorkshopAccess, get_workshop_for_user
 from alignment.realtime import live
 
 SLOTS = ("csrf_token", "messages", "presence", "live_token")
+# What a page shared by a rights class leaves for each person: their account in
+# the header, their own part of the list, their dots, whether they follow.
+PERSONAL = ("account", "own", "mine", "follow")
 PAGE_SECONDS = 15 * 60
 GENERATION_SECONDS = 7 * 24 * 3600
 SITE = "site"
@@ -89,26 +92,35 @@ def serve(
     workshop_id,
     where: str,
     build: Callable[[WorkshopAccess], HttpResponse],
+    *,
+    personal: Callable[[HttpRequest, WorkshopAccess], dict[str, str]] | None = None,
 ) -> HttpResponse:
     """A workshop page for this request, `where` being the step it shows ("" for
     the overview): from the cache, or built by `build(access)`, the view's
     own rendering, and kept when it answers 200.
 
-    A page served from the cache costs no query beyond the session's user: the
-    revision and who may see the workshop come from its cached live state."""
+    With `personal`, the page is one for everyone of the person's rights class
+    (lead, leader, observer): what is one person's in it is left as PERSONAL
+    slots that `personal(request, access)` fills for each request. A room that
+    the facilitator moves to a step is rendered once per class, not per person.
+    Without it the page is kept per person, and costs no query beyond the
+    session's user when it comes from the cache."""
     found = live.check(workshop_id, request.session, where)
     if found is None:
         raise Http404
-    revision, _current_step, here = found
+    revision, _current_step, here, role = found
     if request.method != "GET" or request.htmx:
         return build(get_workshop_for_user(request.user, workshop_id))
     generation = generations(workshop_id)
-    parts = cache.get(_page_key(request, workshop_id, revision, generation))
+    viewer = role if personal is not None else request.user.pk
+    parts = cache.get(_page_key(request, workshop_id, revision, generation, viewer))
+    access = None
     if parts is None:
         access = get_workshop_for_user(request.user, workshop_id)
-        revision = access.workshop.revision
+        revision, viewer = access.workshop.revision, access.role if personal else viewer
         nonce = secrets.token_hex(8)
-        request._page_slots = {slot: f"cvmslot-{nonce}-{slot}" for slot in SLOTS}
+        slots = SLOTS + (PERSONAL if personal is not None else ())
+        request._page_slots = {slot: f"cvmslot-{nonce}-{slot}" for slot in slots}
         try:
             response = build(access)
         finally:
@@ -116,20 +128,22 @@ def serve(
         if response.status_code != 200:
             return response
         html = response.content.decode(response.charset)
-        parts = tuple(re.split(f"cvmslot-{nonce}-({'|'.join(SLOTS)})", html))
-        cache.set(_page_key(request, workshop_id, revision, generation), parts, PAGE_SECONDS)
+        parts = tuple(re.split(f"cvmslot-{nonce}-({'|'.join(slots)})", html))
+        cache.set(_page_key(request, workshop_id, revision, generation, viewer), parts, PAGE_SECONDS)
     fill = {
         "csrf_token": get_token(request),
         "messages": _messages(request),
-        "presence": _presence(workshop_id, generation, here),
+        "presence": presence_html(workshop_id, here),
         "live_token": live.token(revision, here),
     }
+    if personal is not None:
+        fill.update(personal(request, access or get_workshop_for_user(request.user, workshop_id)))
     return HttpResponse("".join(fill[part] if n % 2 else part for n, part in enumerate(parts)))
 
 
-def _page_key(request: HttpRequest, workshop_id, revision: int, generation: str) -> str:
+def _page_key(request: HttpRequest, workshop_id, revision: int, generation: str, viewer) -> str:
     path = hashlib.blake2s(request.get_full_path().encode(), digest_size=8).hexdigest()
-    return f"page:{workshop_id}:{revision}:{generation}:{request.user.pk}:{get_language()}:{path}"
+    return f"page:{workshop_id}:{revision}:{generation}:{viewer}:{get_language()}:{path}"
 
 
 def _messages(request: HttpRequest) -> str:
@@ -139,14 +153,16 @@ def _messages(request: HttpRequest) -> str:
     return render_to_string("base.html#messages", {"messages": storage}, request)
 
 
-def _presence(workshop_id, generation: str, here: dict) -> str:
+def presence_html(workshop_id, here: dict, *, oob: bool = False) -> str:
     """Who is here, rendered once for everyone in the workshop at this moment."""
-    key = f"presence:{workshop_id}:{generation}:{get_language()}:{live.fingerprint(here)}"
+    generation = generations(workshop_id)
+    key = f"presence:{workshop_id}:{generation}:{get_language()}:{live.fingerprint(here)}:{oob}"
     html = cache.get(key)
     if html is None:
         participants = live.people(workshop_id)
         html = render_to_string(
-            "alignment/step.html#presence", {"presence": live.presence(participants, here)}
-        )
+            "alignment/step.html#presence",
+            {"presence": live.presence(participants, here), "oob": oob},
+        ).strip()
         cache.set(key, html, PAGE_SECONDS)
     return html

@@ -1,17 +1,18 @@
 """Push: a change in a workshop is announced at once to every page open on it.
 
-Each open page keeps one WebSocket (`consumers.LiveConsumer`) in the workshop's
-group of the channel layer. A committed change announces itself to the group;
-every page in it then asks for what changed (the same request as the poll, which
-sends only the parts that changed, and only what this person may see). With
-Redis the layer's pub/sub reaches the pages held by every web process, on every
-machine, and the Celery worker announces through it too.
+Each open page keeps one WebSocket (`alignment.views.live.LiveConsumer`) in the
+workshop's group of the channel layer. A committed change announces itself to the
+group, once; each process then renders the room once per rights class and sends
+it to its pages (`views.live`). With Redis the layer's pub/sub reaches the pages
+held by every web process, on every machine, and the Celery worker announces
+through it too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -19,6 +20,7 @@ from channels.layers import get_channel_layer
 logger = logging.getLogger(__name__)
 
 ROOM_CHANGED = "room.changed"
+PRESENCE_CHANGED = "presence.changed"
 
 
 def group_name(workshop_id) -> str:
@@ -46,7 +48,9 @@ def announce(workshop_id, *, members: bool = False) -> None:
         return
     try:
         async_to_sync(layer.group_send)(
-            group_name(workshop_id), {"type": ROOM_CHANGED, "members": members}
+            group_name(workshop_id),
+            # The id lets the pages of one process share what they fetch for it.
+            {"type": ROOM_CHANGED, "id": uuid.uuid4().hex, "members": members},
         )
     except Exception:  # noqa: BLE001 - the change is committed; the poll catches up
         logger.exception("Could not announce a change of workshop %s", workshop_id)

@@ -6,7 +6,9 @@ Page modules build on this module; they do not import one another.
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+import json
+from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from alignment import agenda
-from alignment.access import WorkshopAccess
+from alignment.access import Rights, WorkshopAccess
 from alignment.forms import BudgetForm, CountdownForm
 from alignment.models import Dot, DotVote
 from alignment.realtime import live
@@ -64,64 +66,116 @@ def get_item(access: WorkshopAccess, step, item_id):
     )
 
 
-def items_context(access: WorkshopAccess, step, user, *, editing=()) -> dict:
-    """The items of a step as this person sees them, with their dots."""
-    workshop = access.workshop
-    visible = list(step.items(workshop).visible_to(user))
-    hidden_count = step.model.objects.filter(workshop=workshop).hidden_from(user).count()
+def room_items_context(workshop, step, rights: Rights) -> dict:
+    """A step's list of items as everyone of a rights class sees it: the revealed
+    answers, the dot totals once a vote is closed, the controls the class has.
+
+    Nothing personal: the same for every lead, every leader or every observer, so
+    rendered once and shared (`views.live`). A leader's edit controls on their own
+    answers are rendered for every answer, hidden, and shown by the page on the
+    answers whose `data-author` is the person looking; the server still checks
+    every edit. What is one person's alone (their dots, their hidden brainstorm
+    answers) is `personal_items_context`, keyed here in `personal` by user id: a
+    token that changes whenever that person's part does."""
+    visible = list(step.items(workshop).filter(revealed=True))
+    hidden = list(
+        step.model.objects.filter(workshop=workshop, revealed=False).values_list(
+            "author_id", "pk", "version"
+        )
+    )
     vote = DotVote.objects.filter(workshop=workshop, step=step.slug).first()
     totals: Counter = Counter()
-    mine: Counter = Counter()
+    personal: dict[int, list] = defaultdict(list)
     if vote is not None:
         for item_id, voter_id in Dot.objects.filter(vote=vote).values_list("item_id", "voter_id"):
             totals[item_id] += 1
-            if voter_id == user.pk:
-                mine[item_id] += 1
+            personal[voter_id].append(f"d{item_id}")
+    for author_id, pk, version in hidden:
+        personal[author_id].append(f"h{pk}.{version}")
     frozen = workshop.is_frozen
     entries = [
         {
             "item": item,
-            "can_edit": access.can_edit(item) and not frozen,
-            "hidden": not item.revealed,
-            "mine": mine[item.pk],
-            "mine_range": range(mine[item.pk]),
+            "can_edit": rights.is_lead and not frozen,
+            "edits_own": rights.edits_own and not frozen and item.author_id is not None,
             "total": totals[item.pk],
-            "preserve": str(item.pk) in editing,
         }
         for item in visible
     ]
     if vote is not None and not vote.is_open:
         entries.sort(key=lambda e: -e["total"])
     return {
-        "can_add": not frozen
-        and (access.is_lead if step.lead_adds_only else access.can_contribute),
+        "can_add": not frozen and (rights.is_lead if step.lead_adds_only else rights.can_contribute),
         "entries": entries,
-        "hidden_count": hidden_count,
+        "hidden_count": len(hidden),
         "vote": vote,
         "vote_open": vote is not None and vote.is_open,
-        "dots_left": (vote.budget - sum(mine.values())) if vote is not None else 0,
-        "can_reorder": access.is_lead
-        and not frozen
-        and not (vote is not None and not vote.is_open),
+        "can_reorder": rights.is_lead and not frozen and not (vote is not None and not vote.is_open),
         "brainstorm": workshop.brainstorm_step == step.slug,
-        # Something here to reveal: the open brainstorm, or answers left hidden
-        # by an earlier one.
-        "unrevealed": workshop.brainstorm_step == step.slug
-        or hidden_count > 0
-        or any(e["hidden"] for e in entries),
+        # Something here to reveal: the open brainstorm, or answers left hidden by an
+        # earlier one.
+        "unrevealed": workshop.brainstorm_step == step.slug or bool(hidden),
+        "personal": {
+            user_id: hashlib.blake2s(",".join(sorted(marks)).encode(), digest_size=6).hexdigest()
+            for user_id, marks in personal.items()
+        },
     }
 
 
+def personal_items_context(access: WorkshopAccess, step, vote) -> dict:
+    """What one person sees of a step's list that nobody else does: their own
+    answers still hidden by a private brainstorm, and their dots in an open vote."""
+    workshop = access.workshop
+    user = access.membership.user
+    frozen = workshop.is_frozen
+    own = [
+        {"item": item, "can_edit": access.can_edit(item) and not frozen, "hidden": True}
+        for item in step.items(workshop).filter(revealed=False, author=user)
+    ]
+    mine: Counter = Counter()
+    titles: dict = {}
+    if vote is not None and vote.is_open:
+        mine.update(Dot.objects.filter(vote=vote, voter=user).values_list("item_id", flat=True))
+        if mine:
+            titles = dict(step.model.objects.filter(pk__in=mine).values_list("pk", "title"))
+    return {
+        "own_entries": own,
+        "mine_json": json.dumps({str(item_id): count for item_id, count in mine.items()}),
+        "mine_titles": [(titles.get(item_id, ""), count) for item_id, count in mine.items()],
+        "dots_left": (vote.budget - sum(mine.values())) if vote is not None else 0,
+    }
+
+
+def personal_context(access: WorkshopAccess, step) -> dict:
+    """The context of a step page's personal parts (#own, #mine, #follow)."""
+    vote = DotVote.objects.filter(workshop=access.workshop, step=step.slug).first()
+    return {
+        "access": access,
+        "workshop": access.workshop,
+        "step": step,
+        "vote": vote,
+        "vote_open": vote is not None and vote.is_open,
+        **personal_items_context(access, step, vote),
+    }
+
+
+def items_context(access: WorkshopAccess, step) -> dict:
+    """A step's list for one person's own request: the class's list and their part."""
+    room = room_items_context(access.workshop, step, access.rights)
+    return {**room, **personal_items_context(access, step, room["vote"])}
+
+
 def items_response(request, access, step, *, status=200, extra=None) -> HttpResponse:
-    """A step's list of items as this person sees it, for htmx to swap in place."""
+    """A step's list after this person changed it, for htmx to swap in place: the
+    list as their class sees it, and their own part with it."""
     context = {
         "access": access,
         "workshop": access.workshop,
         "step": step,
-        **items_context(access, step, request.user),
+        **items_context(access, step),
         **(extra or {}),
     }
-    return render(request, "alignment/step.html#items", context, status=status)
+    return render(request, "alignment/step.html#items_changed", context, status=status)
 
 
 def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=None) -> dict:
@@ -137,7 +191,7 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
         "step": step,
         "previous": previous,
         "following": following,
-        "agenda": agenda.progress(workshop, step, viewer=request.user),
+        "agenda": agenda.progress(workshop, step, viewer=None),
         "presence": live.presence(live.people(workshop.pk), here),
         "current": agenda.get_step(workshop.current_step) if workshop.current_step else None,
         "countdown_form": CountdownForm(),
@@ -146,7 +200,7 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
     if step.extra_context is not None:
         context.update(step.extra_context(access, step))
     if step.has_items:
-        context.update(items_context(access, step, request.user))
+        context.update(items_context(access, step))
         context["form"] = form or step.form_class(
             workshop=workshop, prefix="new", lead=access.is_lead
         )

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from alignment.views.base import (
     item_step,
     items_context,
     items_response,
+    personal_context,
     refused,
     step_context,
     step_url,
@@ -48,7 +50,20 @@ def step_page(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
     def build(access: WorkshopAccess) -> HttpResponse:
         return render(request, "alignment/step.html", step_context(request, access, step))
 
-    return pagecache.serve(request, workshop_id, step.slug, build)
+    return pagecache.serve(
+        request, workshop_id, step.slug, build, personal=partial(personal_slots, step=step)
+    )
+
+
+def personal_slots(request: HttpRequest, access: WorkshopAccess, *, step) -> dict[str, str]:
+    """What is one person's on a step page shared by their rights class: their
+    account, their hidden answers, their dots, whether they follow the facilitator."""
+    context = personal_context(access, step)
+    slots = {
+        name: render_to_string(f"alignment/step.html#{name}", context, request)
+        for name in ("own", "mine", "follow")
+    }
+    return {**slots, "account": render_to_string("base.html#account", {}, request)}
 
 
 @login_required
@@ -75,7 +90,7 @@ def item_create(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
                     "workshop": workshop,
                     "step": step,
                     "form": fresh,
-                    **items_context(access, step, request.user),
+                    **items_context(access, step),
                     "announce": _("Added."),
                 }
                 return render(request, "alignment/step.html#item_added", context)
@@ -92,13 +107,18 @@ def item_create(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
 
 
 def _item_partial(request, access, step, item, *, status=200) -> HttpResponse:
+    """One answer as this person sees it (after a save, or on cancelling an edit)."""
     context = {
         "access": access,
         "workshop": access.workshop,
         "step": step,
-        **items_context(access, step, request.user),
+        **items_context(access, step),
     }
-    entry = next((e for e in context["entries"] if e["item"].pk == item.pk), None)
+    entry = next(
+        (e for e in context["entries"] + context["own_entries"] if e["item"].pk == item.pk), None
+    )
+    if entry is not None and not entry.get("hidden"):
+        entry = {**entry, "can_edit": access.can_edit(item) and not access.workshop.is_frozen}
     if entry is None:
         return HttpResponse(status=status)
     context["entry"] = entry

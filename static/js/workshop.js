@@ -1,10 +1,11 @@
-// cvm-align workshop page: the two things HTML cannot do on its own.
+// cvm-align workshop page: what HTML cannot do on its own.
 // 1. A countdown that ticks every second.
 // 2. Drag-and-drop reordering (SortableJS), saved through htmx. The keyboard
 //    alternative is the pair of move buttons on every item.
-// 3. Live push: one WebSocket per page hears of every change in the workshop and
-//    asks for it at once (the #live request); it reconnects by itself and
-//    catches up on reconnecting. While it is down, the page asks every 2 s.
+// 3. Live: one WebSocket per page receives the room's changes as parts of the
+//    page; it reconnects by itself and catches up on reconnecting. While it is
+//    down, the page asks every 2 s.
+// 4. What a page shared by a rights class leaves to the page (personalise).
 (function () {
   "use strict";
 
@@ -120,64 +121,181 @@
     if (!items || !items.contains(event.target)) { wanted = null; }
   });
 
-  // Live push ------------------------------------------------------------------
-  var push = { open: false, lastAsked: 0 };
-  var SAFETY_POLL_MS = 30000;
-
-  // One request for the room's state at a time; a change announced while one is
-  // on its way asks again once it is back (its answer may predate the change).
-  var asking = false, askAgain = false;
-
-  function askNow() {
-    if (asking) { askAgain = true; return; }
-    var live = document.getElementById("live");
-    if (live) { htmx.trigger(live, "cvm:changed"); }
+  // What a part shared by a rights class leaves to the page -------------------
+  // Shared parts carry no CSRF token and show a leader's edit controls on every
+  // answer: the page adds its own token, shows the controls on its person's own
+  // answers (#mine names them) and draws their dots. The server checks every write.
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; }
+    catch (e) { return ""; }
   }
 
-  function answered() {
-    asking = false;
-    if (askAgain) { askAgain = false; window.setTimeout(askNow, 0); }
+  function personalise(root) {
+    var token = csrfToken();
+    var forms = Array.prototype.slice.call(root.querySelectorAll('form[method="post"]'));
+    if (root.matches && root.matches('form[method="post"]')) { forms.push(root); }
+    forms.forEach(function (form) {
+      if (!token || form.querySelector('[name="csrfmiddlewaretoken"]')) { return; }
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "csrfmiddlewaretoken";
+      input.value = token;
+      form.prepend(input);
+    });
+    var mine = document.getElementById("mine");
+    if (!mine) { return; }
+    document.querySelectorAll(".item__own").forEach(function (own) {
+      own.hidden = own.dataset.author !== mine.dataset.me;
+    });
+    var dots = {};
+    try { dots = JSON.parse(mine.dataset.dots || "{}"); } catch (e) { dots = {}; }
+    document.querySelectorAll(".dots[data-dots-for]").forEach(function (el) {
+      var count = dots[el.dataset.dotsFor] || 0;
+      if (el.childElementCount === count) { return; }
+      el.textContent = "";
+      for (var i = 0; i < count; i += 1) {
+        var dot = document.createElement("span");
+        dot.className = "dots__dot";
+        el.appendChild(dot);
+      }
+    });
+    document.querySelectorAll(".dot-take-back[data-dots-for]").forEach(function (form) {
+      form.hidden = !dots[form.dataset.dotsFor];
+    });
+    var none = Number(mine.dataset.left || 0) <= 0;
+    document.querySelectorAll(".dot-add").forEach(function (button) {
+      if (none) { button.setAttribute("aria-disabled", "true"); }
+      else { button.removeAttribute("aria-disabled"); }
+    });
   }
 
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.target.id === "live") { asking = true; }
-  });
-  // The answer either leaves #live in place (nothing new, an error) or brings a
-  // new #live with the new state: either way the request is over.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.target.id === "live") { answered(); }
-  });
-  document.addEventListener("htmx:load", function (event) {
-    if (event.target.id === "live" && asking) { answered(); }
-  });
+  // Live: what the room sends ------------------------------------------------------
+  // Messages come over one WebSocket per page, or, while it cannot connect, from
+  // the poll every 2 s (the same messages as a list). A message holds parts of
+  // the page by element id; a part is swapped only when it differs from the one
+  // last applied, and an answer being edited here is kept as it is.
+  var room = { applied: {}, current: null, socket: false, lastPoll: 0, polling: false };
+  var SAFETY_POLL_MS = 30000, POLL_MS = 2000;
 
-  function connectPush() {
-    var live = document.getElementById("live");
-    if (!live || !live.dataset.push || !window.WebSocket) { return; }
-    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + live.dataset.push;
+  function liveElement() { return document.getElementById("live"); }
+
+  function keepEditing(html) {
+    var editing = document.querySelectorAll(".item--editing[id]");
+    if (!editing.length) { return html; }
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    editing.forEach(function (local) {
+      var incoming = template.content.querySelector("#" + CSS.escape(local.id));
+      if (!incoming) { return; }
+      var keep = document.createElement("div");
+      keep.id = local.id;
+      keep.setAttribute("hx-preserve", "true");
+      incoming.replaceWith(keep);
+    });
+    return template.innerHTML;
+  }
+
+  function swapParts(parts) {
+    var html = "";
+    Object.keys(parts || {}).forEach(function (id) {
+      if (room.applied[id] === parts[id]) { return; }
+      room.applied[id] = parts[id];
+      html += parts[id];
+    });
+    if (html) { htmx.swap(liveElement(), keepEditing(html), { swapStyle: "none" }); }
+  }
+
+  function setToken(revision, print) {
+    var live = liveElement();
+    var parts = (live.dataset.v || "").split(".");
+    if (revision !== null) { parts[0] = String(revision); }
+    if (print !== null) { parts[1] = print; }
+    live.dataset.v = parts.join(".");
+  }
+
+  function follows() {
+    var follow = document.getElementById("follow");
+    return follow && follow.dataset.follows === "1";
+  }
+
+  function handle(message) {
+    var live = liveElement();
+    if (message.t === "room") {
+      var moved = room.current !== null && message.current !== room.current;
+      room.current = message.current;
+      var step = live.dataset.step;
+      if (moved && step && message.current && message.current !== step && follows()) {
+        // The facilitator brought the room to another step: go with them.
+        window.location.assign(live.dataset.stepUrl.replace("__step__", message.current));
+        return;
+      }
+      swapParts(message.parts);
+      setToken(message.v, null);
+    } else if (message.t === "presence") {
+      swapParts({ presence: message.html });
+      setToken(null, message.f);
+    } else if (message.t === "mine") {
+      swapParts(message.parts);
+    }
+  }
+
+  function poll() {
+    var live = liveElement();
+    if (!live || room.polling) { return; }
+    room.polling = true;
+    room.lastPoll = Date.now();
+    var url = live.dataset.poll + "?" + new URLSearchParams({ v: live.dataset.v || "", step: live.dataset.step });
+    fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.status === 200 ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer) { return; }
+        answer.messages.forEach(handle);
+        live.dataset.v = answer.v;
+      })
+      .catch(function () { /* the next poll tries again */ })
+      .then(function () { room.polling = false; });
+  }
+
+  function connect() {
+    var live = liveElement();
+    if (!live) { return; }
+    room.current = live.dataset.current || "";
+    // While the WebSocket is open, the poll runs only now and then (a safety net).
+    window.setInterval(function () {
+      var every = room.socket ? SAFETY_POLL_MS : POLL_MS;
+      if (Date.now() - room.lastPoll >= every) { poll(); }
+    }, 500);
+    if (!window.WebSocket) { return; }
     var delay = 1000, failures = 0;
     function fallbackNotice(shown) {
       var notice = document.getElementById("live-fallback");
       if (notice) { notice.hidden = !shown; }
     }
     function open() {
-      var socket = new WebSocket(url);
+      var query = new URLSearchParams({
+        step: live.dataset.step, v: live.dataset.v || "", lang: document.documentElement.lang
+      });
+      var socket = new WebSocket(
+        (location.protocol === "https:" ? "wss://" : "ws://") + location.host + live.dataset.push + "?" + query
+      );
       socket.onopen = function () {
         delay = 1000;
         failures = 0;
-        push.open = true;
+        room.socket = true;
         document.documentElement.dataset.live = "push";
         fallbackNotice(false);
-        askNow();  // catch up on whatever changed while it was down
       };
-      socket.onmessage = askNow;
+      socket.onmessage = function (event) {
+        try { handle(JSON.parse(event.data)); } catch (e) { poll(); }
+      };
       socket.onclose = function (event) {
-        push.open = false;
+        room.socket = false;
         document.documentElement.dataset.live = "poll";
         // Two tries in a row that failed: say so, discreetly; the page polls.
         failures += 1;
         if (failures >= 2) { fallbackNotice(true); }
         if (event.code === 4403) { return; }  // no longer allowed here: stop trying
+        // Reconnecting sends the revision this page shows: it receives what it missed.
         window.setTimeout(open, delay);
         delay = Math.min(delay * 2, 30000);
       };
@@ -185,22 +303,9 @@
     open();
   }
 
-  // While push is connected, the 2 s timer asks only now and then (a safety net);
-  // a change announced by push always asks at once.
-  document.addEventListener("htmx:confirm", function (event) {
-    var live = event.target;
-    if (live.id !== "live") { return; }
-    var now = Date.now();
-    var timer = !event.detail.triggeringEvent;
-    if (push.open && timer && now - push.lastAsked < SAFETY_POLL_MS) {
-      event.preventDefault();
-      return;
-    }
-    push.lastAsked = now;
-  });
-
   document.addEventListener("DOMContentLoaded", function () {
-    connectPush();
+    personalise(document);
+    connect();
     tick();
     window.setInterval(tick, 1000);
     makeSortable(document);
@@ -208,6 +313,7 @@
   document.addEventListener("htmx:beforeSwap", rememberFocus);
   document.addEventListener("htmx:oobBeforeSwap", rememberFocus);
   document.addEventListener("htmx:load", function (event) {
+    personalise(event.target);
     tick();
     makeSortable(event.target.parentNode || document);
     restoreFocus(event.target);

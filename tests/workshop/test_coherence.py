@@ -189,11 +189,12 @@ def test_the_review_re_evaluates_live(as_leader, coherent, lead):
     import re
 
     page = as_leader.get(f"/w/{coherent.pk}/s/review/").content.decode()
-    token = re.search(r'hx-vals=\'\{"v": "([^"]+)"', page).group(1)
+    token = re.search(r'<div id="live" data-v="([^"]+)"', page).group(1)
     form = agenda.get_step("kpis").form_class(
         {"title": "New KPI", "direction": "up"}, workshop=coherent
     )
     assert form.is_valid()
     items.add_item(coherent, agenda.get_step("kpis"), form, by=lead)
-    body = as_leader.get(f"/w/{coherent.pk}/poll", {"v": token, "step": "review"}).content.decode()
-    assert 'id="review"' in body and "New KPI" in body
+    answer = as_leader.get(f"/w/{coherent.pk}/poll", {"v": token, "step": "review"}).json()
+    room = next(m for m in answer["messages"] if m["t"] == "room")
+    assert "New KPI" in room["parts"]["review"]

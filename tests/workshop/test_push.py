@@ -1,5 +1,6 @@
-"""Live push: every open page of a workshop holds one WebSocket and hears of every
-committed change at once; only members get in, and a member removed is let go.
+"""Live push: every open page of a workshop holds one WebSocket and receives every
+committed change at once, as the parts of the page that its rights class sees;
+only members get in, a member removed is let go, a member demoted sees less.
 
 The connections go through the real ASGI application (session authentication,
 origin check, routing) and the configured channel layer: in memory here, Redis
@@ -15,10 +16,10 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
 from alignment import agenda
-from alignment.models import Membership
+from alignment.models import Membership, Role, Workshop
 from alignment.realtime import live
-from alignment.realtime.consumers import REFUSED
-from alignment.services import items, people
+from alignment.services import facilitation, items, people
+from alignment.views.live import REFUSED
 from cvm_align.asgi import application
 from tests.conftest import _client_for
 from tests.sockets import Socket
@@ -34,11 +35,25 @@ def signed_in(user) -> bytes:
     return f"sessionid={_client_for(user).cookies['sessionid'].value}".encode()
 
 
-def socket(workshop, cookie: bytes = b"", *, step="persona", origin="http://testserver"):
+async def socket(
+    workshop, cookie: bytes = b"", *, step="persona", origin="http://testserver", seen=None
+):
+    """A page's connection; `seen`: the revision the page shows (default: the
+    current one, as for a page just opened)."""
     headers = [(b"origin", origin.encode())]
     if cookie:
         headers.append((b"cookie", cookie))
-    return Socket(application, f"/w/{workshop.pk}/live?step={step}", headers)
+    if seen is None:
+        seen = (await database_sync_to_async(Workshop.objects.get)(pk=workshop.pk)).revision
+    return Socket(application, f"/w/{workshop.pk}/live?step={step}&v={seen}", headers)
+
+
+async def until(page, kind: str, timeout: float = 3) -> dict:
+    """The next message of this kind the page receives (others are skipped)."""
+    while True:
+        message = json.loads(await page.receive_from(timeout=timeout))
+        if message["t"] == kind:
+            return message
 
 
 def run(scenario) -> None:
@@ -55,22 +70,73 @@ def add_answer(workshop, by, title="Pushed"):
     items.add_item(workshop, step, form, by=by)
 
 
-def test_a_member_hears_of_a_change_at_once(
-    workshop, leader, lead, django_capture_on_commit_callbacks
-):
+def test_a_member_hears_of_a_change_at_once(workshop, leader, lead):
     cookie = signed_in(leader)
 
     async def scenario():
-        page = socket(workshop, cookie)
+        page = await socket(workshop, cookie)
         connected, _ = await page.connect()
         assert connected
-        assert json.loads(await page.receive_from()) == {"changed": True}  # arrived
+        await database_sync_to_async(add_answer)(workshop, lead)
+        room = await until(page, "room")
+        assert "Pushed" in room["parts"]["items"]
+        assert (
+            room["v"]
+            == (await database_sync_to_async(Workshop.objects.get)(pk=workshop.pk)).revision
+        )
+        await page.disconnect()
 
-        def change():
-            add_answer(workshop, lead)
+    run(scenario)
 
-        await database_sync_to_async(change)()
-        assert json.loads(await page.receive_from(timeout=2)) == {"changed": True}
+
+def test_pages_of_one_class_receive_the_same_bytes(workshop, leader, lead, organization):
+    other = Membership.objects.create(
+        organization=organization,
+        role=Role.LEADER,
+        user=type(leader).objects.create_user(email="l2@acme.test", display_name="Lia Leader"),
+    ).user
+    cookies = [signed_in(leader), signed_in(other)]
+
+    async def scenario():
+        pages = [await socket(workshop, cookie) for cookie in cookies]
+        for page in pages:
+            assert (await page.connect())[0]
+        await database_sync_to_async(add_answer)(workshop, lead)
+        texts = [json.dumps(await until(page, "room")) for page in pages]
+        assert texts[0] == texts[1]
+        for page in pages:
+            await page.disconnect()
+
+    run(scenario)
+
+
+def test_a_page_that_was_away_catches_up_on_connecting(workshop, leader, lead):
+    cookie = signed_in(leader)
+    seen = Workshop.objects.get(pk=workshop.pk).revision
+    add_answer(workshop, lead, title="Added while away")
+
+    async def scenario():
+        page = await socket(workshop, cookie, seen=seen)
+        assert (await page.connect())[0]
+        room = await until(page, "room")
+        assert "Added while away" in room["parts"]["items"]
+        await page.disconnect()
+
+    run(scenario)
+
+
+def test_the_facilitator_moving_the_room_reaches_every_page(workshop, leader, lead):
+    cookie = signed_in(leader)
+
+    async def scenario():
+        page = await socket(workshop, cookie)
+        assert (await page.connect())[0]
+
+        def move():
+            facilitation.go_to_step(workshop, agenda.get_step("needs"), by=lead)
+
+        await database_sync_to_async(move)()
+        assert (await until(page, "room"))["current"] == "needs"
         await page.disconnect()
 
     run(scenario)
@@ -81,7 +147,7 @@ def test_no_one_outside_the_organisation_gets_a_connection(request, workshop, wh
     cookie = signed_in(request.getfixturevalue("outsider")) if who == "outsider" else b""
 
     async def scenario():
-        connected, code = await socket(workshop, cookie).connect()
+        connected, code = await (await socket(workshop, cookie)).connect()
         assert (connected, code) == (False, REFUSED)
 
     run(scenario)
@@ -91,27 +157,57 @@ def test_a_page_of_another_site_gets_no_connection(workshop, leader):
     cookie = signed_in(leader)
 
     async def scenario():
-        connected, _ = await socket(workshop, cookie, origin="http://evil.example").connect()
+        connected, _ = await (
+            await socket(workshop, cookie, origin="http://evil.example")
+        ).connect()
         assert not connected
 
     run(scenario)
+
+
+async def closed(page, timeout: float = 3) -> dict:
+    """The close the page receives (messages before it are skipped)."""
+    while True:
+        output = await page.receive_output(timeout)
+        if output["type"] == "websocket.close":
+            return output
 
 
 def test_a_member_removed_is_let_go_at_once(workshop, leader, org_admin, lead):
     cookie = signed_in(leader)
 
     async def scenario():
-        page = socket(workshop, cookie)
+        page = await socket(workshop, cookie)
         assert (await page.connect())[0]
-        await page.receive_from()  # arrived
 
         def remove():
             membership = Membership.objects.get(organization=workshop.organization, user=leader)
             people.remove_member(membership, by=org_admin)
 
         await database_sync_to_async(remove)()
-        closed = await page.receive_output(timeout=2)
-        assert closed == {"type": "websocket.close", "code": REFUSED}
+        assert await closed(page) == {"type": "websocket.close", "code": REFUSED}
+
+    run(scenario)
+
+
+def test_a_member_demoted_sees_what_observers_see_at_once(workshop, leader, org_admin, lead):
+    cookie = signed_in(leader)
+
+    async def scenario():
+        page = await socket(workshop, cookie)
+        assert (await page.connect())[0]
+        await database_sync_to_async(add_answer)(workshop, leader, "Mine")
+        assert "item__own" in (await until(page, "room"))["parts"]["items"]
+
+        def demote():
+            membership = Membership.objects.get(organization=workshop.organization, user=leader)
+            people.change_role(membership, Role.OBSERVER, by=org_admin)
+
+        await database_sync_to_async(demote)()
+        room = await until(page, "room")
+        assert "Mine" in room["parts"]["items"]
+        assert "item__own" not in room["parts"]["items"]  # no edit controls any more
+        await page.disconnect()
 
     run(scenario)
 
@@ -120,17 +216,19 @@ def test_opening_and_closing_the_connection_is_who_is_here(workshop, leader, obs
     observer_cookie, leader_cookie = signed_in(observer), signed_in(leader)
 
     async def scenario():
-        watcher = socket(workshop, observer_cookie, step="needs")
+        watcher = await socket(workshop, observer_cookie, step="needs")
         assert (await watcher.connect())[0]
-        await watcher.receive_from()
-        page = socket(workshop, leader_cookie, step="persona")
+        await until(watcher, "presence")
+        page = await socket(workshop, leader_cookie, step="persona")
         assert (await page.connect())[0]
         # The observer's page hears that someone arrived...
-        assert json.loads(await watcher.receive_from(timeout=2)) == {"changed": True}
+        arrived = await until(watcher, "presence")
+        assert "Leo Leader" in arrived["html"] and "on Personas" in arrived["html"]
         assert live.present(workshop.pk) == {observer.pk: "needs", leader.pk: "persona"}
         await page.disconnect()
         # ...and that they left.
-        assert json.loads(await watcher.receive_from(timeout=2)) == {"changed": True}
+        left = await until(watcher, "presence")
+        assert "on Personas" not in left["html"]
         assert live.present(workshop.pk) == {observer.pk: "needs"}
         await watcher.disconnect()
 

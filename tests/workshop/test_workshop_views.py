@@ -265,7 +265,7 @@ def test_brainstorm_answers_are_hidden_from_others_until_revealed(
     for other in (as_lead, as_observer):
         page = other.get(url(workshop, "s/persona/")).content.decode()
         assert "My private idea" not in page
-        assert "1 answer from others is hidden" in page
+        assert "1 answer is hidden until the facilitator reveals it" in page
     as_lead.post(url(workshop, "s/persona/facilitate/reveal"))
     assert "My private idea" in as_observer.get(url(workshop, "s/persona/")).content.decode()
 

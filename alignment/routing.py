@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alignment.realtime.consumers import LiveConsumer
+from alignment.views.live import LiveConsumer
 
 websocket_urlpatterns = [
     path("w/<uuid:workshop_id>/live", LiveConsumer.as_asgi(), name="live"),
