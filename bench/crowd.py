@@ -135,7 +135,11 @@ class Crowd:
         start = clock()
         try:
             async with self.http.request(
-                method, f"http://{HOST}:{self.port}{path}", data=data, headers=headers
+                method,
+                f"http://{HOST}:{self.port}{path}",
+                data=data,
+                headers=headers,
+                allow_redirects=False,
             ) as response:
                 body = await response.text()
                 status = response.status
@@ -451,7 +455,8 @@ async def move_scenario(crowd: Crowd, room: Room) -> dict[str, Any]:
     usage = Usage()
     state = crowd.state
     expected = sum(1 for page in room.pages if page.opened_at < math.inf)
-    path = f"/w/{room.workshop}/s/{state['step']}/facilitate/goto"
+    # The facilitator's "bring everyone here", on the page of the step to go to.
+    path = f"/w/{room.workshop}/s/{state['goto_step']}/facilitate/goto"
     record.move_sent = clock()
     status, _body = await crowd.request("goto POST", "POST", path, room.lead)
     if status not in (200, 302):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import json
 import sys
 import time
 from collections import Counter
@@ -241,7 +242,7 @@ class Phase:
     def poll(self) -> dict[str, Any]:
         """The live-sync poll with nothing new, as an open page sends it every 2 s.
 
-        Like htmx, it takes the new token from any answer other than 304 (someone's
+        Like the page, it takes the new token from any answer other than 304 (someone's
         presence ran out, say); such answers are not samples of "nothing new"."""
         self.say(f"timing the live-sync poll ({self.args.poll_rounds} requests)")
         self.login("lead")
@@ -255,7 +256,7 @@ class Phase:
             nonlocal token, url
             response = self.get(url, HTMX)
             if response.status_code == 200:
-                token = pages.live_token(response.content)
+                token = json.loads(response.content)["v"]
                 url = pages.poll_url(ws, token)
             return response
 

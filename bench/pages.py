@@ -21,8 +21,8 @@ LIVE_QUARTER = "2026-Q4"  # the seed leaves Q4 live on its first step
 SIGNED_QUARTER = "2026-Q3"  # and Q3 signed, with its report
 LIVE_STEP = "persona"
 
-# The live-sync token, as the step page hands it to htmx: hx-vals='{"v": "...", ...}'.
-TOKEN_PATTERN = re.compile(r"""hx-vals='\{"v": "([^"]*)\"""")
+# The live-sync token (revision.presence), as the step page hands it to its script.
+TOKEN_PATTERN = re.compile(r'<div id="live"[^>]*\bdata-v="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -119,5 +119,5 @@ def behind(live_token: str) -> str:
 def live_token(body: bytes) -> str:
     found = TOKEN_PATTERN.search(body.decode())
     if found is None:
-        raise RuntimeError("The page carries no live-sync token (hx-vals).")
+        raise RuntimeError("The page carries no live-sync token (#live data-v).")
     return found.group(1)
