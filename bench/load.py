@@ -75,7 +75,6 @@ def run_load(
         result["E"] = browsers.two_browsers(port, state)
     finally:
         server.stop(process)
-    errors = sum(result[name]["errors"] for name in "ABC")
     return result | {
         "server": f"uvicorn, {server.WORKERS} workers",
         "open_files_limit": open_files,
@@ -83,5 +82,5 @@ def run_load(
         "machine_load_before": load_before,
         "machine_load_after": os.getloadavg()[0],
         "static_storage_note": static_note,
-        "server_log_tail": server.tail(log) if errors else "",
+        "server_errors": server.errors(log),
     }

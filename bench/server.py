@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import resource
 import secrets
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench import cache
 
@@ -169,6 +172,25 @@ def rss_kb(pids: list[int]) -> int:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return total
+
+
+EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Disconnected)\b.*")
+
+
+def errors(log: Path) -> dict[str, Any]:
+    """What went wrong in the server, from its log: each exception line with its
+    count, and the first traceback whole."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return {}
+    found = Counter(line[:300] for line in lines if EXCEPTION.match(line))
+    start = next((n for n, line in enumerate(lines) if line.startswith("Traceback")), None)
+    first = []
+    if start is not None:
+        end = next((n for n in range(start + 1, len(lines)) if EXCEPTION.match(lines[n])), start)
+        first = lines[start : end + 1]
+    return {"exceptions": dict(found.most_common(10)), "first_traceback": "\n".join(first)}
 
 
 def tail(path: Path, lines: int = 20) -> str:

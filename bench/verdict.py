@@ -477,10 +477,31 @@ def machine(load: dict[str, Any]) -> Budget:
         None,
     )
     rows = [row]
+    exceptions = load.get("server_errors", {}).get("exceptions", {})
+    if exceptions:
+        rows.append(
+            Row(
+                "(info) exceptions in the server's log",
+                "; ".join(
+                    f"{n} {short_exception(line)}" for line, n in list(exceptions.items())[:3]
+                ),
+                "see results.json",
+                "-",
+                None,
+            )
+        )
     if load.get("static_storage_note"):
         note = load["static_storage_note"].split(":")[0]
         rows.append(Row("WARNING static files", note, "see results.json", "-", None))
     return Budget("machine", "the machine under load", None, row.value, rows, info=True)
+
+
+def short_exception(line: str) -> str:
+    """`psycopg.OperationalError: connection failed: ... FATAL:  sorry, too many
+    clients already` -> `OperationalError (... too many clients already)`."""
+    name, _, message = line.partition(":")
+    message = message.strip()
+    return name.rsplit(".", 1)[-1] + (f" (...{message[-40:]})" if message else "")
 
 
 def load_budgets(load: dict[str, Any] | None) -> list[Budget]:
