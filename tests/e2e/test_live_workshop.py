@@ -185,5 +185,7 @@ def test_on_a_page_shared_by_all_leaders_each_sees_their_own_dots_and_answers(
     expect(member.get_by_role("button", name="Take back a dot from Lia's persona")).to_be_visible()
     # The colleague's page got the same room, but the dot is not theirs.
     expect(colleague.locator("#mine")).to_contain_text("you have 3 dots left")
-    expect(colleague.get_by_role("button", name="Take back a dot from Lia's persona")).to_be_hidden()
+    expect(
+        colleague.get_by_role("button", name="Take back a dot from Lia's persona")
+    ).to_be_hidden()
     assert member.console_errors == [] and colleague.console_errors == []

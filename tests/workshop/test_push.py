@@ -142,29 +142,6 @@ def test_the_facilitator_moving_the_room_reaches_every_page(workshop, leader, le
     run(scenario)
 
 
-@pytest.mark.parametrize("who", ["outsider", "nobody"])
-def test_no_one_outside_the_organisation_gets_a_connection(request, workshop, who):
-    cookie = signed_in(request.getfixturevalue("outsider")) if who == "outsider" else b""
-
-    async def scenario():
-        connected, code = await (await socket(workshop, cookie)).connect()
-        assert (connected, code) == (False, REFUSED)
-
-    run(scenario)
-
-
-def test_a_page_of_another_site_gets_no_connection(workshop, leader):
-    cookie = signed_in(leader)
-
-    async def scenario():
-        connected, _ = await (
-            await socket(workshop, cookie, origin="http://evil.example")
-        ).connect()
-        assert not connected
-
-    run(scenario)
-
-
 async def closed(page, timeout: float = 3) -> dict:
     """The close the page receives (messages before it are skipped)."""
     while True:
