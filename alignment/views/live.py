@@ -247,12 +247,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.revision = int((query.get("v") or [""])[0].partition(".")[0])
         except ValueError:
             self.revision = -1
-        self.personal = None
+        self.personal = self.sent = None
         self.presence_print = (query.get("v") or [""])[0].partition(".")[2]
         self.presence_due = None
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await database_sync_to_async(live.touch)(self.workshop_id, self.user_id, self.step_slug)
+        await database_sync_to_async(live.arrive)(self.workshop_id, self.user_id, self.step_slug)
         await self.channel_layer.group_send(self.group, {"type": push.PRESENCE_CHANGED})
         await self._update(event=uuid.uuid4().hex)
 
@@ -300,8 +300,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         new_role = role != self.role
-        if found[0] == self.revision and not new_role and self.personal is not None:
-            return
         self.role = role
         now = await shared.get(
             ("room", self.workshop_id, event, self.step_slug, role, self.language),
@@ -314,19 +312,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if now is None:
             return
         token = personal_token(now, self.user_id)
-        moved_on = now.revision != self.revision
-        if moved_on or new_role:
-            await self.send(text_data=now.text)
-        if self.personal is None:
+        if self.sent is None:
             # Just connected: the page is as its request left it, unless it missed
             # changes while it was away.
-            personal_changed = moved_on
+            room_changed = personal_changed = now.revision != self.revision
         else:
+            # Also what changed without a new revision (an answer edited in the admin).
+            room_changed = now.text != self.sent
             live_personal = self.step is not None and self.step.live_personal
-            personal_changed = token != self.personal or new_role or (moved_on and live_personal)
+            personal_changed = (
+                token != self.personal or new_role or (room_changed and live_personal)
+            )
+        if room_changed:
+            await self.send(text_data=now.text)
         if personal_changed:
             await self._send_personal()
-        self.revision, self.personal = now.revision, token
+        self.revision, self.personal, self.sent = now.revision, token, now.text
 
     async def _send_personal(self) -> None:
         text = await database_sync_to_async(self._personal_message)()

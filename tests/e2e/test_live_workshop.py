@@ -189,3 +189,30 @@ def test_on_a_page_shared_by_all_leaders_each_sees_their_own_dots_and_answers(
         colleague.get_by_role("button", name="Take back a dot from Lia's persona")
     ).to_be_hidden()
     assert member.console_errors == [] and colleague.console_errors == []
+
+
+def test_the_facilitators_controls_reach_every_screen_at_once(open_as, workshop, lead, leader):
+    facilitator, member = open_as(lead), open_as(leader)
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    member.evaluate("window.sameDocument = true")  # gone if the page reloads
+    facilitator.goto(f"/w/{workshop.pk}/s/persona/")
+
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Start", exact=True).click()
+    expect(member.get_by_role("timer")).to_contain_text(":", timeout=6000)
+
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Start a private brainstorm").click()
+    expect(member.locator("#facilitation")).to_contain_text("Private brainstorm", timeout=6000)
+    member.get_by_label("Persona", exact=True).fill("Kept to myself")
+    member.get_by_role("button", name="Add", exact=True).click()
+    expect(member.locator("#own")).to_contain_text("Kept to myself")
+    expect(facilitator.locator("#items")).to_contain_text("1 answer is hidden", timeout=6000)
+    expect(facilitator.locator("#items")).not_to_contain_text("Kept to myself")
+
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Reveal all answers").click()
+    expect(member.locator("#items")).to_contain_text("Kept to myself", timeout=6000)
+    expect(member.locator("#own")).not_to_contain_text("Kept to myself")
+    assert member.evaluate("window.sameDocument === true")  # all of it without a reload
+    assert member.console_errors == [] and facilitator.console_errors == []

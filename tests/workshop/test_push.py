@@ -210,3 +210,39 @@ def test_opening_and_closing_the_connection_is_who_is_here(workshop, leader, obs
         await watcher.disconnect()
 
     run(scenario)
+
+
+def test_two_pages_of_one_person_keep_them_here_until_both_close(workshop, leader, observer):
+    cookie = signed_in(leader)
+
+    async def scenario():
+        first, second = await socket(workshop, cookie), await socket(workshop, cookie)
+        assert (await first.connect())[0] and (await second.connect())[0]
+        await first.disconnect()
+        assert leader.pk in live.present(workshop.pk)
+        await second.disconnect()
+        assert leader.pk not in live.present(workshop.pk)
+
+    run(scenario)
+
+
+def test_a_change_without_a_new_revision_still_reaches_the_pages(workshop, leader, lead):
+    cookie = signed_in(leader)
+    add_answer(workshop, lead, title="Before the admin")
+
+    async def scenario():
+        page = await socket(workshop, cookie)
+        assert (await page.connect())[0]
+        await until(page, "presence")  # the connection has settled
+
+        def edit_in_the_admin():
+            # The admin saves the row itself: no revision, but a signal.
+            persona = workshop.personas.get(title="Before the admin")
+            persona.title = "Corrected in the admin"
+            persona.save()
+
+        await database_sync_to_async(edit_in_the_admin)()
+        assert "Corrected in the admin" in (await until(page, "room"))["parts"]["items"]
+        await page.disconnect()
+
+    run(scenario)
