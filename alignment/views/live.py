@@ -82,7 +82,8 @@ def room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    if not cache.add(f"{key}:rendering", 1, int(RENDER_WAIT_S) + 1):
+    rendering = cache.add(f"{key}:rendering", 1, int(RENDER_WAIT_S) + 1)
+    if not rendering:
         deadline = time.monotonic() + RENDER_WAIT_S
         while time.monotonic() < deadline:
             time.sleep(0.01)
@@ -95,7 +96,8 @@ def room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
             cache.set(key, rendered, ROOM_SECONDS)
         return rendered
     finally:
-        cache.delete(f"{key}:rendering")
+        if rendering:
+            cache.delete(f"{key}:rendering")
 
 
 def _render_room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
