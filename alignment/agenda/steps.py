@@ -51,8 +51,9 @@ def suggested_kpis(workshop) -> dict:
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             codes += [c for c in flavor.suggested_kpi_codes if c not in codes]
     used = set(
-        Kpi.objects.filter(workshop=workshop, revealed=True)
-        .values_list("catalogue__code", flat=True)
+        Kpi.objects.filter(workshop=workshop, revealed=True).values_list(
+            "catalogue__code", flat=True
+        )
     )
     catalogue = list(CatalogueKpi.objects.order_by("order", "name"))
     rank = {code: i for i, code in enumerate(codes)}
@@ -74,8 +75,9 @@ def library_for(workshop) -> dict:
         for flavor in Flavor.objects.filter(code__in=result.flavor_codes):
             suggested += [a for a in flavor.suggested_handshake_areas if a not in suggested]
     used = set(
-        HandshakeAgreement.objects.filter(workshop=workshop, revealed=True)
-        .values_list("template__area_id", flat=True)
+        HandshakeAgreement.objects.filter(workshop=workshop, revealed=True).values_list(
+            "template__area_id", flat=True
+        )
     )
     templates = list(
         HandshakeTemplate.objects.published().select_related("area").in_library_order()

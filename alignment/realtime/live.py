@@ -12,9 +12,9 @@ or is a third of the way to expiry, so most polls only read it. Two people
 rewriting the room at the same instant can drop one refresh; that person's next
 poll puts it back long before the entry expires.
 
-A page's live connection marks its person here when it opens and gone when it
-closes (`arrive`, `leave`), so arrivals and departures show at once; the entry
-outlives the 30 s between a connected page's safety polls.
+A page's live connection marks its person here when it opens and gone when the
+last of their pages closes (`arrive`, `leave`), so arrivals and departures show
+at once; the entry outlives the 30 s between a connected page's safety polls.
 """
 
 from __future__ import annotations
@@ -59,8 +59,32 @@ def _touch(workshop_id, room: dict, user_id: int, step_slug: str, now: float) ->
     return {uid: step for uid, (step, seen) in room.items() if now - seen < PRESENCE_SECONDS}
 
 
+def _connections_key(workshop_id, user_id: int) -> str:
+    return f"ws:{workshop_id}:connections:{user_id}"
+
+
+def arrive(workshop_id, user_id: int, step_slug: str) -> dict:
+    """A page's live connection opened: its person is here (`touch`), with one
+    more page open."""
+    key = _connections_key(workshop_id, user_id)
+    if not cache.add(key, 1, ROOM_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, ROOM_SECONDS)
+    return touch(workshop_id, user_id, step_slug)
+
+
 def leave(workshop_id, user_id: int) -> None:
-    """A person's page closed its live connection: they are no longer here."""
+    """A page's live connection closed: its person is gone once the last of their
+    pages on the workshop closed (two tabs open, one closed: still here)."""
+    key = _connections_key(workshop_id, user_id)
+    try:
+        if cache.decr(key) > 0:
+            return
+    except ValueError:
+        pass
+    cache.delete(key)
     room = cache.get(_room_key(workshop_id)) or {}
     if room.pop(user_id, None) is not None:
         cache.set(_room_key(workshop_id), room, ROOM_SECONDS)

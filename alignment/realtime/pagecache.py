@@ -129,7 +129,9 @@ def serve(
             return response
         html = response.content.decode(response.charset)
         parts = tuple(re.split(f"cvmslot-{nonce}-({'|'.join(slots)})", html))
-        cache.set(_page_key(request, workshop_id, revision, generation, viewer), parts, PAGE_SECONDS)
+        cache.set(
+            _page_key(request, workshop_id, revision, generation, viewer), parts, PAGE_SECONDS
+        )
     fill = {
         "csrf_token": get_token(request),
         "messages": _messages(request),

@@ -105,12 +105,15 @@ def room_items_context(workshop, step, rights: Rights) -> dict:
     if vote is not None and not vote.is_open:
         entries.sort(key=lambda e: -e["total"])
     return {
-        "can_add": not frozen and (rights.is_lead if step.lead_adds_only else rights.can_contribute),
+        "can_add": not frozen
+        and (rights.is_lead if step.lead_adds_only else rights.can_contribute),
         "entries": entries,
         "hidden_count": len(hidden),
         "vote": vote,
         "vote_open": vote is not None and vote.is_open,
-        "can_reorder": rights.is_lead and not frozen and not (vote is not None and not vote.is_open),
+        "can_reorder": rights.is_lead
+        and not frozen
+        and not (vote is not None and not vote.is_open),
         "brainstorm": workshop.brainstorm_step == step.slug,
         # Something here to reveal: the open brainstorm, or answers left hidden by an
         # earlier one.

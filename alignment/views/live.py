@@ -82,7 +82,8 @@ def room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    if not cache.add(f"{key}:rendering", 1, int(RENDER_WAIT_S) + 1):
+    rendering = cache.add(f"{key}:rendering", 1, int(RENDER_WAIT_S) + 1)
+    if not rendering:
         deadline = time.monotonic() + RENDER_WAIT_S
         while time.monotonic() < deadline:
             time.sleep(0.01)
@@ -95,7 +96,8 @@ def room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
             cache.set(key, rendered, ROOM_SECONDS)
         return rendered
     finally:
-        cache.delete(f"{key}:rendering")
+        if rendering:
+            cache.delete(f"{key}:rendering")
 
 
 def _render_room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
@@ -247,12 +249,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.revision = int((query.get("v") or [""])[0].partition(".")[0])
         except ValueError:
             self.revision = -1
-        self.personal = None
+        self.personal = self.sent = None
         self.presence_print = (query.get("v") or [""])[0].partition(".")[2]
         self.presence_due = None
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await database_sync_to_async(live.touch)(self.workshop_id, self.user_id, self.step_slug)
+        await database_sync_to_async(live.arrive)(self.workshop_id, self.user_id, self.step_slug)
         await self.channel_layer.group_send(self.group, {"type": push.PRESENCE_CHANGED})
         await self._update(event=uuid.uuid4().hex)
 
@@ -300,8 +302,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         new_role = role != self.role
-        if found[0] == self.revision and not new_role and self.personal is not None:
-            return
         self.role = role
         now = await shared.get(
             ("room", self.workshop_id, event, self.step_slug, role, self.language),
@@ -314,19 +314,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if now is None:
             return
         token = personal_token(now, self.user_id)
-        moved_on = now.revision != self.revision
-        if moved_on or new_role:
-            await self.send(text_data=now.text)
-        if self.personal is None:
+        if self.sent is None:
             # Just connected: the page is as its request left it, unless it missed
             # changes while it was away.
-            personal_changed = moved_on
+            room_changed = personal_changed = now.revision != self.revision
         else:
+            # Also what changed without a new revision (an answer edited in the admin).
+            room_changed = now.text != self.sent
             live_personal = self.step is not None and self.step.live_personal
-            personal_changed = token != self.personal or new_role or (moved_on and live_personal)
+            personal_changed = (
+                token != self.personal or new_role or (room_changed and live_personal)
+            )
+        if room_changed:
+            await self.send(text_data=now.text)
         if personal_changed:
             await self._send_personal()
-        self.revision, self.personal = now.revision, token
+        self.revision, self.personal, self.sent = now.revision, token, now.text
 
     async def _send_personal(self) -> None:
         text = await database_sync_to_async(self._personal_message)()

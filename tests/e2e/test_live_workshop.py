@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from alignment.models import Persona, Status
+from alignment.models import Membership, Persona, Role, Status, User
 from alignment.services import workshops
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -155,3 +155,64 @@ def test_without_websockets_the_page_polls_and_says_so(open_as, workshop, lead, 
     facilitator.get_by_label("Persona", exact=True).fill("Arrived by polling")
     facilitator.get_by_role("button", name="Add", exact=True).click()
     expect(member.locator("#items")).to_contain_text("Arrived by polling", timeout=6000)
+
+
+def test_on_a_page_shared_by_all_leaders_each_sees_their_own_dots_and_answers(
+    open_as, workshop, lead, leader, organization
+):
+    other = Membership.objects.create(
+        organization=organization,
+        role=Role.LEADER,
+        user=User.objects.create_user(email="lia@acme.test", display_name="Lia Leader"),
+    ).user
+    mine = Persona.objects.create(workshop=workshop, title="Leo's persona", author=leader, order=1)
+    Persona.objects.create(workshop=workshop, title="Lia's persona", author=other, order=2)
+    facilitator, member, colleague = open_as(lead), open_as(leader), open_as(other)
+    for page in (facilitator, member, colleague):
+        page.goto(f"/w/{workshop.pk}/s/persona/")
+
+    # Both leaders got the same list; each sees Edit on their own answer only.
+    edits = member.get_by_role("link", name="Edit")
+    expect(edits).to_have_count(1)
+    expect(member.locator(f"#item-{mine.pk}").get_by_role("link", name="Edit")).to_be_visible()
+    expect(colleague.get_by_role("link", name="Edit")).to_have_count(1)
+
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Open").click()
+    expect(member.locator("#mine")).to_contain_text("you have 3 dots left", timeout=6000)
+    member.get_by_role("button", name="Dot for Lia's persona").click()
+    expect(member.locator("#mine")).to_contain_text("you have 2 dots left")
+    expect(member.get_by_role("button", name="Take back a dot from Lia's persona")).to_be_visible()
+    # The colleague's page got the same room, but the dot is not theirs.
+    expect(colleague.locator("#mine")).to_contain_text("you have 3 dots left")
+    expect(
+        colleague.get_by_role("button", name="Take back a dot from Lia's persona")
+    ).to_be_hidden()
+    assert member.console_errors == [] and colleague.console_errors == []
+
+
+def test_the_facilitators_controls_reach_every_screen_at_once(open_as, workshop, lead, leader):
+    facilitator, member = open_as(lead), open_as(leader)
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    member.evaluate("window.sameDocument = true")  # gone if the page reloads
+    facilitator.goto(f"/w/{workshop.pk}/s/persona/")
+
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Start", exact=True).click()
+    expect(member.get_by_role("timer")).to_contain_text(":", timeout=6000)
+
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Start a private brainstorm").click()
+    expect(member.locator("#facilitation")).to_contain_text("Private brainstorm", timeout=6000)
+    member.get_by_label("Persona", exact=True).fill("Kept to myself")
+    member.get_by_role("button", name="Add", exact=True).click()
+    expect(member.locator("#own")).to_contain_text("Kept to myself")
+    expect(facilitator.locator("#items")).to_contain_text("1 answer is hidden", timeout=6000)
+    expect(facilitator.locator("#items")).not_to_contain_text("Kept to myself")
+
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Reveal all answers").click()
+    expect(member.locator("#items")).to_contain_text("Kept to myself", timeout=6000)
+    expect(member.locator("#own")).not_to_contain_text("Kept to myself")
+    assert member.evaluate("window.sameDocument === true")  # all of it without a reload
+    assert member.console_errors == [] and facilitator.console_errors == []
