@@ -477,18 +477,15 @@ def machine(load: dict[str, Any]) -> Budget:
         None,
     )
     rows = [row]
-    exceptions = load.get("server_errors", {}).get("exceptions", {})
+    exceptions: dict[str, int] = {}
+    for line, count in load.get("server_errors", {}).get("exceptions", {}).items():
+        # A chained exception is logged twice (psycopg's, then Django's): once here.
+        short = short_exception(line)
+        exceptions[short] = max(exceptions.get(short, 0), count)
     if exceptions:
+        shown = ", ".join(f"{count} {short}" for short, count in list(exceptions.items())[:2])
         rows.append(
-            Row(
-                "(info) exceptions in the server's log",
-                "; ".join(
-                    f"{n} {short_exception(line)}" for line, n in list(exceptions.items())[:3]
-                ),
-                "see results.json",
-                "-",
-                None,
-            )
+            Row("(info) exceptions in the server's log", shown, "see results.json", "-", None)
         )
     if load.get("static_storage_note"):
         note = load["static_storage_note"].split(":")[0]
@@ -498,10 +495,10 @@ def machine(load: dict[str, Any]) -> Budget:
 
 def short_exception(line: str) -> str:
     """`psycopg.OperationalError: connection failed: ... FATAL:  sorry, too many
-    clients already` -> `OperationalError (... too many clients already)`."""
+    clients already` -> `OperationalError (...too many clients already)`."""
     name, _, message = line.partition(":")
     message = message.strip()
-    return name.rsplit(".", 1)[-1] + (f" (...{message[-40:]})" if message else "")
+    return name.rsplit(".", 1)[-1] + (f" (...{message[-26:]})" if message else "")
 
 
 def load_budgets(load: dict[str, Any] | None) -> list[Budget]:
