@@ -131,9 +131,16 @@ def personal_items_context(access: WorkshopAccess, step, vote) -> dict:
     workshop = access.workshop
     user = access.membership.user
     frozen = workshop.is_frozen
+    # Most people have no hidden answer: asked with a plain query first, and the
+    # step's full queryset (its joins and annotations) only for those who do.
+    hidden = list(
+        step.model.objects.filter(workshop=workshop, revealed=False, author=user).values_list(
+            "pk", flat=True
+        )
+    )
     own = [
         {"item": item, "can_edit": access.can_edit(item) and not frozen, "hidden": True}
-        for item in step.items(workshop).filter(revealed=False, author=user)
+        for item in (step.items(workshop).filter(pk__in=hidden) if hidden else ())
     ]
     mine: Counter = Counter()
     titles: dict = {}

@@ -58,12 +58,13 @@ def step_page(request: HttpRequest, workshop_id, slug: str) -> HttpResponse:
 def personal_slots(request: HttpRequest, access: WorkshopAccess, *, step) -> dict[str, str]:
     """What is one person's on a step page shared by their rights class: their
     account, their hidden answers, their dots, whether they follow the facilitator."""
-    context = personal_context(access, step)
+    context = {**personal_context(access, step), "csrf_token": pagecache.CSRF_MARK}
     slots = {
         name: render_to_string(f"alignment/step.html#{name}", context, request)
         for name in ("own", "mine", "follow")
     }
-    return {**slots, "account": render_to_string("base.html#account", {}, request)}
+    account = render_to_string("base.html#account", {"csrf_token": pagecache.CSRF_MARK}, request)
+    return {**slots, "account": account}
 
 
 @login_required
