@@ -22,4 +22,7 @@ RUN DEBUG=false SECRET_KEY=build-only-secret-key-not-used-at-run-time-0123456789
 USER app
 
 EXPOSE 8000
-CMD ["uvicorn", "cvm_align.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers"]
+# Without per-message deflate a room's message goes to every page as it was rendered,
+# once, instead of being compressed again for each connection (and each socket
+# keeps no compression state: see README, "Live pages: push").
+CMD ["uvicorn", "cvm_align.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers", "--ws-per-message-deflate", "false"]

@@ -26,7 +26,7 @@ run: install
 	@echo "Sign in as lead@demo.test (CVM lead), ceo@demo.test, cfo@demo.test, cmo@demo.test (leaders),"
 	@echo "viewer@demo.test (observer) or admin@demo.test (site staff); password: demo-pass-2026"
 	@echo ""
-	$(PY) -m uvicorn cvm_align.asgi:application --host 127.0.0.1 --port $(PORT) --reload --reload-dir alignment --reload-dir cvm_align --reload-dir flavors --reload-dir handshakes --reload-dir templates
+	$(PY) -m uvicorn cvm_align.asgi:application --host 127.0.0.1 --port $(PORT) --ws-per-message-deflate false --reload --reload-dir alignment --reload-dir cvm_align --reload-dir flavors --reload-dir handshakes --reload-dir templates
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist), a test file to each;
 # `make test TEST_WORKERS=0` runs it in this process.

@@ -106,6 +106,9 @@ def start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
                 str(port),
                 "--workers",
                 str(WORKERS),
+                # As the Dockerfile: the room's messages go out as they were rendered.
+                "--ws-per-message-deflate",
+                "false",
             ],
             env=env,
             cwd=BASE_DIR,

@@ -59,6 +59,20 @@ DATABASES = {
         conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=60),
     )
 }
+if str((DATABASES["default"] or {}).get("ENGINE", "")).endswith("postgresql") and env.bool(
+    "DATABASE_POOL", default=True
+):
+    # A pool per process (psycopg's, through Django): under ASGI every request and
+    # every live connection's database work runs in a thread of its own, and
+    # persistent connections would be one per thread, left open when it ends (a
+    # room of hundreds ran PostgreSQL out of connections). A request borrows a
+    # connection and gives it back; past `max_size` it waits up to `timeout`.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": env.int("DATABASE_POOL_SIZE", default=20),
+        "timeout": 10,
+    }
 if str((DATABASES["default"] or {}).get("ENGINE", "")).endswith("sqlite3"):
     # Concurrent writers queue instead of failing with "database is locked": each
     # transaction takes SQLite's write lock when it begins (a deferred one that read
@@ -270,6 +284,12 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cvm",
+            "OPTIONS": {
+                # Under ASGI many threads use the cache at once: past the limit a
+                # call waits for a connection (up to 5 s) instead of failing.
+                "CONNECTION_POOL_CLASS": "redis.BlockingConnectionPool",
+                "CONNECTION_POOL_KWARGS": {"max_connections": 200, "timeout": 5},
+            },
         }
     }
 else:

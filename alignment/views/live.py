@@ -22,6 +22,7 @@ receives the same messages as a list.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -259,6 +260,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._update(event=uuid.uuid4().hex)
 
     async def disconnect(self, code) -> None:
+        if getattr(self, "presence_due", None) is not None:
+            self.presence_due.cancel()
+            self.presence_due = None
         await self.channel_layer.group_discard(self.group, self.channel_name)
         if getattr(self, "role", None) is not None:
             await database_sync_to_async(live.leave)(self.workshop_id, self.user_id)
@@ -287,9 +291,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.workshop_id,
             self.language,
         )
-        if fingerprint != self.presence_print:
+        if fingerprint != self.presence_print and self.role is not None:
             self.presence_print = fingerprint
-            await self.send(text_data=text)
+            # The page may have left while the list was due (the server's
+            # ClientDisconnected is an OSError).
+            with contextlib.suppress(OSError):
+                await self.send(text_data=text)
 
     async def _update(self, *, event: str) -> None:
         """Asked again for every event, from the workshop's cached state (which a
