@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
@@ -44,6 +45,8 @@ PERSONAL = ("account", "own", "mine", "follow")
 # What the personal slots print in place of the CSRF token, for the same reason.
 CSRF_MARK = "cvmslot-csrf-token"
 PAGE_SECONDS = 15 * 60
+# How long a request waits for another to finish rendering what it needs (`once`).
+RENDER_WAIT_S = 2.0
 GENERATION_SECONDS = 7 * 24 * 3600
 SITE = "site"
 
@@ -83,6 +86,32 @@ def shared(workshop, name: str, compute: Callable[[], object]):
     return value
 
 
+def once(key: str, compute: Callable[[], object], *, seconds: int = PAGE_SECONDS):
+    """What `compute()` returns, kept under `key`: computed by the first who asks,
+    in any process, while the others wait for it (up to RENDER_WAIT_S) rather than
+    compute it too. A room of hundreds that lands on a page at once (the
+    facilitator brought it there) costs one render per class. None is not kept."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    computing = cache.add(f"{key}:computing", 1, int(RENDER_WAIT_S) + 1)
+    if not computing:
+        deadline = time.monotonic() + RENDER_WAIT_S
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            value = cache.get(key)
+            if value is not None:
+                return value
+    try:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, seconds)
+        return value
+    finally:
+        if computing:
+            cache.delete(f"{key}:computing")
+
+
 def slots_for(request: HttpRequest) -> dict | None:
     """The slot marks while a page is being rendered for the cache (templates
     print them instead of the per-request parts), else None."""
@@ -115,11 +144,12 @@ def serve(
         return build(get_workshop_for_user(request.user, workshop_id))
     generation = generations(workshop_id)
     viewer = role if personal is not None else request.user.pk
-    parts = cache.get(_page_key(request, workshop_id, revision, generation, viewer))
     access = None
-    if parts is None:
+    refused = None
+
+    def render() -> tuple | None:
+        nonlocal access, refused
         access = get_workshop_for_user(request.user, workshop_id)
-        revision, viewer = access.workshop.revision, access.role if personal else viewer
         nonce = secrets.token_hex(8)
         slots = SLOTS + (PERSONAL if personal is not None else ())
         request._page_slots = {slot: f"cvmslot-{nonce}-{slot}" for slot in slots}
@@ -128,12 +158,14 @@ def serve(
         finally:
             del request._page_slots
         if response.status_code != 200:
-            return response
+            refused = response
+            return None
         html = response.content.decode(response.charset)
-        parts = tuple(re.split(f"cvmslot-{nonce}-({'|'.join(slots)})", html))
-        cache.set(
-            _page_key(request, workshop_id, revision, generation, viewer), parts, PAGE_SECONDS
-        )
+        return tuple(re.split(f"cvmslot-{nonce}-({'|'.join(slots)})", html))
+
+    parts = once(_page_key(request, workshop_id, revision, generation, viewer), render)
+    if parts is None:
+        return refused
     fill = {
         "csrf_token": get_token(request),
         "messages": _messages(request),

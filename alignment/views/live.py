@@ -28,12 +28,13 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -48,11 +49,8 @@ from alignment.views.base import personal_context, room_items_context
 # The close code a page sees when it may not (or no longer) follow the workshop.
 REFUSED = 4403
 ROOM_SECONDS = 15 * 60
-# One process renders a room state; the others wait this long for it, then
-# render it themselves (the first may have failed).
-RENDER_WAIT_S = 2.0
-# Arrivals and departures are sent at most this often to each page: a room of
-# hundreds filling up must not send everyone a list per arrival.
+# Arrivals and departures are announced at most this often by each process: a
+# room of hundreds filling up must not send everyone a list per arrival.
 PRESENCE_EVERY_S = 0.5
 ROOT_ID = re.compile(r'\bid="([^"]+)"')
 # What the poll's answers say about caching (@never_cache, without its dates).
@@ -80,25 +78,9 @@ def room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
         f"room:{workshop_id}:{revision}:{pagecache.generations(workshop_id)}:"
         f"{step_slug}:{role}:{language}"
     )
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    rendering = cache.add(f"{key}:rendering", 1, int(RENDER_WAIT_S) + 1)
-    if not rendering:
-        deadline = time.monotonic() + RENDER_WAIT_S
-        while time.monotonic() < deadline:
-            time.sleep(0.01)
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
-    try:
-        rendered = _render_room(workshop_id, step_slug, role, language)
-        if rendered is not None:
-            cache.set(key, rendered, ROOM_SECONDS)
-        return rendered
-    finally:
-        if rendering:
-            cache.delete(f"{key}:rendering")
+    return pagecache.once(
+        key, partial(_render_room, workshop_id, step_slug, role, language), seconds=ROOM_SECONDS
+    )
 
 
 def _render_room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
@@ -223,6 +205,31 @@ class Shared:
 shared = Shared()
 
 
+# Workshops whose arrivals and departures this process will announce shortly.
+_presence_due: set[str] = set()
+_announcing: set[asyncio.Task] = set()
+
+
+def announce_presence(workshop_id: str) -> None:
+    """Tell the room that who is here changed, at most once every PRESENCE_EVERY_S
+    from each process: three hundred pages arriving in a second are a few
+    announcements, not three hundred times three hundred messages."""
+    if workshop_id in _presence_due:
+        return
+    _presence_due.add(workshop_id)
+
+    async def announce() -> None:
+        await asyncio.sleep(PRESENCE_EVERY_S)
+        _presence_due.discard(workshop_id)
+        await get_channel_layer().group_send(
+            push.group_name(workshop_id), {"type": push.PRESENCE_CHANGED}
+        )
+
+    task = asyncio.ensure_future(announce())
+    _announcing.add(task)  # the loop keeps only a weak reference to a task
+    task.add_done_callback(_announcing.discard)
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     """One open workshop page: authorised when it connects and for every event
     (`access.py` holds the rule), marked here while it is open."""
@@ -252,21 +259,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.revision = -1
         self.personal = self.sent = None
         self.presence_print = (query.get("v") or [""])[0].partition(".")[2]
-        self.presence_due = None
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await database_sync_to_async(live.arrive)(self.workshop_id, self.user_id, self.step_slug)
-        await self.channel_layer.group_send(self.group, {"type": push.PRESENCE_CHANGED})
+        announce_presence(self.workshop_id)
         await self._update(event=uuid.uuid4().hex)
 
     async def disconnect(self, code) -> None:
-        if getattr(self, "presence_due", None) is not None:
-            self.presence_due.cancel()
-            self.presence_due = None
         await self.channel_layer.group_discard(self.group, self.channel_name)
         if getattr(self, "role", None) is not None:
             await database_sync_to_async(live.leave)(self.workshop_id, self.user_id)
-            await self.channel_layer.group_send(self.group, {"type": push.PRESENCE_CHANGED})
+            announce_presence(self.workshop_id)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         """Pages only listen; what they change goes through ordinary requests."""
@@ -275,15 +278,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._update(event=event.get("id") or uuid.uuid4().hex)
 
     async def presence_changed(self, event: dict) -> None:
-        # At most one list every PRESENCE_EVERY_S: the first arrival schedules it,
-        # the ones before it is sent are in it.
-        if self.presence_due is None:
-            self.presence_due = asyncio.get_running_loop().call_later(
-                PRESENCE_EVERY_S, lambda: asyncio.ensure_future(self._send_presence())
-            )
+        await self._send_presence()
 
     async def _send_presence(self) -> None:
-        self.presence_due = None
+        # One render of the list per announcement and language in this process.
         bucket = int(time.monotonic() / PRESENCE_EVERY_S)
         fingerprint, text = await shared.get(
             ("presence", self.workshop_id, self.language, bucket),
