@@ -71,6 +71,14 @@ def generations(workshop_id) -> str:
     return f"{found[keys[0]]}.{found[keys[1]]}"
 
 
+def site_generation() -> str:
+    """The site's generation alone: people, memberships, organisations and the
+    shared reference data as they are now."""
+    key = _generation_key(SITE)
+    cache.add(key, secrets.token_hex(4), GENERATION_SECONDS)
+    return cache.get(key)
+
+
 def shared(workshop, name: str, compute: Callable[[], object]):
     """What `compute` returns for this state of the workshop, in this language:
     computed by the first person who needs it, shared with everyone after them

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,12 +25,14 @@ from alignment.models import (
     Workshop,
     WorkshopRole,
 )
+from alignment.realtime import pagecache
 from alignment.services import reports
 from alignment.services.audit import record
 from alignment.services.errors import Refused
 from alignment.services.revision import bump, ensure_editable, void_signatures
 
 logger = logging.getLogger(__name__)
+VERIFIED_SECONDS = 3600
 
 
 def current_content(
@@ -72,7 +75,7 @@ class SignOffState:
         return bool(self.signers) and self.signed_count == len(self.signers)
 
 
-def state(workshop: Workshop, content_hash: str, review: coherence.Review) -> SignOffState:
+def state(workshop: Workshop, content_hash: str, *, has_blockers: bool) -> SignOffState:
     valid = {
         s.signer_id: s
         for s in Signature.objects.filter(workshop=workshop, voided_at__isnull=True)
@@ -83,7 +86,7 @@ def state(workshop: Workshop, content_hash: str, review: coherence.Review) -> Si
         signers=[
             {"member": m, "signature": valid.get(m.user_id)} for m in required_signers(workshop)
         ],
-        has_blockers=bool(review.blockers),
+        has_blockers=has_blockers,
         overridden=bool(workshop.override_reason),
     )
 
@@ -118,7 +121,8 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
         raise Refused("already_signed")
     if workshop.status != Status.SIGNING:
         raise Refused("signing_not_open")
-    if hidden := hidden_answers(workshop):
+    verified = cache.get(_verified_key(workshop))
+    if verified is None and (hidden := hidden_answers(workshop)):
         # The hash would cover what this leader cannot see (and, after the
         # freeze, what could never be revealed).
         raise Refused("hidden_answers", {"steps": hidden.steps_text})
@@ -126,14 +130,13 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
         organization_id=workshop.organization_id, user=by, role=Role.LEADER
     ).exists():
         raise Refused("only_leaders_sign")
-    # Load the workshop once: the snapshot and the review both read it.
-    loaded = coherence.load(workshop)
-    data, current_hash = current_content(workshop, loaded)
-    if content_hash != current_hash:
+    if verified is None:
+        verified = _verify(workshop)
+    if content_hash != verified.content_hash:
         raise Refused("content_changed")
-    review = coherence.evaluate(loaded)
-    if review.blockers and not workshop.override_reason:
+    if verified.has_blockers and not workshop.override_reason:
         raise Refused("blockers_left")
+    current_hash = verified.content_hash
     if Signature.objects.filter(
         workshop=workshop, signer=by, voided_at__isnull=True, content_hash=current_hash
     ).exists():
@@ -148,9 +151,43 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     record(
         workshop.organization, by, "signoff.signed", workshop, workshop=workshop, hash=current_hash
     )
-    if state(workshop, current_hash, review).complete:
-        return freeze(workshop, data, current_hash)
+    if state(workshop, current_hash, has_blockers=verified.has_blockers).complete:
+        return freeze(workshop, verified.data, current_hash)
     return None
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The content to sign in one state of a workshop, built under its lock."""
+
+    data: dict
+    content_hash: str
+    has_blockers: bool
+
+
+def _verified_key(workshop: Workshop) -> str:
+    # The same state: the revision (every change of content made in the workshop
+    # bumps it, the admin's corrections too; signing itself does not) and the
+    # site's generation (people's names, the organisation, the reference data the
+    # snapshot quotes). And the same canonical form of the snapshot.
+    return (
+        f"signing:{workshop.pk}:{workshop.revision}:{pagecache.site_generation()}:{snapshot.FORMAT}"
+    )
+
+
+def _verify(workshop: Workshop) -> Verified:
+    """Build the content leaders sign now, under the workshop's lock, and keep it
+    for this state: the next leader to sign the same state signs these bytes
+    without their being built again (the last signature, which freezes, is most
+    often given moments after the others). A state that changed has a new key."""
+    # Load the workshop once: the snapshot and the review both read it.
+    loaded = coherence.load(workshop)
+    data, content_hash = current_content(workshop, loaded)
+    verified = Verified(data, content_hash, bool(coherence.evaluate(loaded).blockers))
+    # Read under the lock, so it is this committed state whatever this
+    # transaction does next.
+    cache.set(_verified_key(workshop), verified, VERIFIED_SECONDS)
+    return verified
 
 
 def freeze_if_complete(workshop: Workshop) -> Report | None:
@@ -171,7 +208,7 @@ def freeze_if_complete(workshop: Workshop) -> Report | None:
     review = coherence.evaluate(loaded)
     if review.blockers and not workshop.override_reason:
         return None
-    if not state(workshop, current_hash, review).complete:
+    if not state(workshop, current_hash, has_blockers=bool(review.blockers)).complete:
         return None
     return freeze(workshop, data, current_hash)
 

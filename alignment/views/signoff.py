@@ -51,7 +51,7 @@ def signoff_context(access: WorkshopAccess) -> dict:
 
     # The same for every leader looking at this state of the workshop: computed once.
     content_hash, review, hidden = pagecache.shared(workshop, "signoff-state", content)
-    state = signoff.state(workshop, content_hash, review)
+    state = signoff.state(workshop, content_hash, has_blockers=bool(review.blockers))
     me = next((s for s in state.signers if s["member"].user_id == access.membership.user_id), None)
     return {
         "report": None,

@@ -294,3 +294,30 @@ def test_rendering_the_report_leaves_the_process_environment_as_found(
     report = sign(signing, second_leader)
     assert report.status == ReportStatus.READY
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_the_last_signer_signs_the_content_built_under_the_lock_for_the_one_before(
+    signing, leader, second_leader, sign, monkeypatch, django_capture_on_commit_callbacks
+):
+    sign(signing, leader)
+    seen = current_hash(signing)  # what the second leader's page shows
+    built = []
+    real = signoff.coherence.load
+    monkeypatch.setattr(signoff.coherence, "load", lambda ws: built.append(ws) or real(ws))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = signoff.sign(signing, by=second_leader, content_hash=seen)
+    assert built == []  # the same state: nothing rebuilt
+    report.refresh_from_db()
+    assert report.content_hash == snapshot.content_hash(report.snapshot)
+    assert report.content_hash == Signature.objects.get(signer=leader).content_hash
+
+
+def test_a_change_the_revision_does_not_count_still_changes_what_is_signed(
+    signing, leader, second_leader, organization, sign
+):
+    seen = current_hash(signing)
+    sign(signing, leader)
+    organization.name = "Acme Renamed"  # quoted by the snapshot; not a workshop change
+    organization.save()
+    with pytest.raises(Refused, match="content changed"):
+        signoff.sign(signing, by=second_leader, content_hash=seen)
