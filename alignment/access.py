@@ -127,6 +127,8 @@ class RoomAccess(_ByRights):
     rights: Rights
     membership = None
     participant = None
+    # Rendered for the pages that followed the facilitator to a step.
+    follows_facilitator = True
 
 
 def workshop_members(workshop_id):

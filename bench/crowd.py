@@ -18,7 +18,8 @@ it brings the version now saved, and that change, never saved, is not expected
 on any screen.
 
 A page follows the facilitator (every simulated participant does, as by
-default): a "room" frame whose `current` step is not the step it shows makes
+default): a "page" frame is the new step's page, shown in place; a "room" frame
+whose `current` step is not the step it shows (a step with a page of its own) makes
 it GET that step's page, as the browser does when the facilitator moves on.
 """
 
@@ -218,8 +219,10 @@ class Page:
                 text = frame if isinstance(frame, str) else frame.decode()
                 for nonce in NONCE.findall(text):
                     self.seen.setdefault(nonce, now)
-                if '"room"' in text:
+                if text.startswith('{"t": "room"'):
                     self.follow(json.loads(text))
+                elif text.startswith('{"t": "page"'):
+                    self.landed(json.loads(text), now)
         except ConnectionClosed as closed:
             if not self.crowd.closing:
                 code = closed.rcvd.code if closed.rcvd else "without a close frame"
@@ -238,6 +241,15 @@ class Page:
         if moved and current and current != self.step:
             self.step = current
             self.crowd.in_background(self.land(current))
+
+    def landed(self, message: dict[str, Any], now: float) -> None:
+        """The facilitator's new step arrived over the connection, as its page
+        (an answer step): the page shows it in place, as the script does."""
+        self.step = self.current = message["step"]
+        record = self.crowd.record
+        if record.move_sent is not None:
+            record.timings["follow"].append((now - record.move_sent) * 1000)
+        record.followed += 1
 
     async def land(self, step: str) -> None:
         """GET the page of the step the facilitator moved to (scenario C times it
@@ -260,6 +272,9 @@ class Page:
             await self.reader
 
 
+FOLLOWS = re.compile(r'<form id="follow" data-follows="([01])"')
+
+
 def live_element(body: str) -> dict[str, str]:
     """The data-* attributes of the page's #live element (what its script reads)."""
     found = LIVE_ELEMENT.search(body)
@@ -279,6 +294,9 @@ def live_path(body: str, workshop: str, step: str) -> str:
     params.setdefault("v", live.get("v", ""))
     if language := LANGUAGE.search(body):
         params.setdefault("lang", language.group(1))
+    # Whether its person follows the facilitator: #follow's data-follows.
+    follows = FOLLOWS.search(body)
+    params.setdefault("follows", follows.group(1) if follows else "0")
     return f"{base}?{urlencode(params)}"
 
 

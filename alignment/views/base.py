@@ -191,8 +191,17 @@ def items_response(request, access, step, *, status=200, extra=None) -> HttpResp
 def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=None) -> dict:
     """Everything a step page shows around its own content: the agenda, who is
     here, the facilitator's controls and, for an item step, its list and form."""
+    here = live.touch(access.workshop.pk, request.user.pk, step.slug)
+    context = page_context(access, step, here, form=form)
+    if step.has_items:
+        context.update(personal_items_context(access, step, context["vote"]))
+    return context
+
+
+def page_context(access, step, here: dict, *, form=None) -> dict:
+    """A step page as a rights class sees it (`access` a person's or a class's):
+    everything but what is one person's (their own answers and dots)."""
     workshop = access.workshop
-    here = live.touch(workshop.pk, request.user.pk, step.slug)
     previous, following = agenda.neighbours(step)
     context = {
         "access": access,
@@ -210,7 +219,7 @@ def step_context(request: HttpRequest, access: WorkshopAccess, step, *, form=Non
     if step.extra_context is not None:
         context.update(step.extra_context(access, step))
     if step.has_items:
-        context.update(items_context(access, step))
+        context.update(room_items_context(workshop, step, access.rights))
         context["form"] = form or step.form_class(
             workshop=workshop, prefix="new", lead=access.is_lead
         )

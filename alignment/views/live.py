@@ -37,14 +37,15 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from alignment import access, agenda
 from alignment.access import Rights, RoomAccess, WorkshopAccess, get_workshop_for_user
-from alignment.models import Workshop
+from alignment.models import Workshop, WorkshopRole
 from alignment.realtime import live, pagecache, push
-from alignment.views.base import personal_context, room_items_context
+from alignment.views.base import page_context, personal_context, room_items_context
 
 # The close code a page sees when it may not (or no longer) follow the workshop.
 REFUSED = 4403
@@ -146,6 +147,56 @@ def room_parts(room_access: RoomAccess, step) -> tuple[dict[str, str], dict]:
     if step.live_partial and not step.live_personal:
         parts.update(_live_partial(step, room_access, context))
     return parts, personal
+
+
+def lands_in_place(step) -> bool:
+    """Whether a page that follows the facilitator to this step receives it over
+    its live connection: the item steps (their page is step.html's alone). For a
+    step with a page of its own the page goes there itself."""
+    return step is not None and step.has_items and step.view_function is None
+
+
+def landing(workshop_id, step_slug: str, role: str, language: str) -> str | None:
+    """The "page" message: the whole of a step page inside <main> as a rights class
+    sees it, for the pages that followed the facilitator there. Rendered once per
+    state, class and language, whichever process asks first; the person's own parts
+    follow it when they have any (`personal_parts`)."""
+    found = live.state(workshop_id)
+    if found is None:
+        return None
+    key = (
+        f"landing:{workshop_id}:{found[0]}:{pagecache.generations(workshop_id)}:"
+        f"{step_slug}:{role}:{language}"
+    )
+    return pagecache.once(
+        key, partial(_render_landing, workshop_id, step_slug, role, language), seconds=ROOM_SECONDS
+    )
+
+
+def _render_landing(workshop_id, step_slug: str, role: str, language: str) -> str | None:
+    workshop = (
+        Workshop.objects.select_related("organization", "facilitator")
+        .filter(pk=workshop_id)
+        .first()
+    )
+    if workshop is None:
+        return None
+    step = agenda.get_step(step_slug)
+    with translation.override(language):
+        context = page_context(RoomAccess(workshop, Rights(role)), step, live.present(workshop_id))
+        vote = context["vote"]
+        context.update(
+            csrf_token="NOTPROVIDED",
+            # Someone who just arrived on a step has no answer hidden there and no
+            # dot on it yet (if they do, their own parts follow): the class's default.
+            own_entries=[],
+            mine_json="{}",
+            dots_left=vote.budget if vote is not None and vote.is_open else 0,
+        )
+        html = render_to_string("alignment/step.html#page", context).strip()
+        title = f"{step.number}. {step.title} · {workshop.quarter}"
+    url = reverse("alignment:step", args=[workshop.pk, step.slug])
+    return json.dumps({"t": "page", "step": step.slug, "url": url, "title": title, "html": html})
 
 
 def personal_parts(workshop_access: WorkshopAccess, step) -> dict[str, str]:
@@ -257,7 +308,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.revision = int((query.get("v") or [""])[0].partition(".")[0])
         except ValueError:
             self.revision = -1
-        self.personal = self.sent = None
+        self.personal = self.sent = self.current = None
+        # The page says whether its person follows the facilitator (they change
+        # it with a form, which reloads the page and so reconnects).
+        self.follows = (query.get("follows") or [""])[0] == "1"
         self.presence_print = (query.get("v") or [""])[0].partition(".")[2]
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -318,6 +372,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
         if now is None:
             return
+        moved = self.current is not None and now.current != self.current
+        self.current = now.current
+        if moved and await self._follow(now.current, event):
+            return
         token = personal_token(now, self.user_id)
         if self.sent is None:
             # Just connected: the page is as its request left it, unless it missed
@@ -335,6 +393,37 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if personal_changed:
             await self._send_personal()
         self.revision, self.personal, self.sent = now.revision, token, now.text
+
+    async def _follow(self, slug: str, event: str) -> bool:
+        """The facilitator brought the room to another step: a page that follows
+        them receives that step's page, rendered once for its class, and shows it
+        in place. False when it does not follow, or goes there itself."""
+        if not (self.follows and self.role != WorkshopRole.LEAD and slug != self.step_slug):
+            return False
+        try:
+            step = agenda.get_step(slug)
+        except Http404:
+            return False
+        if self.step is None or not lands_in_place(step):
+            return False
+        key = (self.workshop_id, event, slug, self.role, self.language)
+        page = await shared.get(
+            ("landing", *key), landing, self.workshop_id, slug, self.role, self.language
+        )
+        now = await shared.get(
+            ("room", *key), room, self.workshop_id, slug, self.role, self.language
+        )
+        if page is None or now is None:
+            return False
+        self.step_slug, self.step = slug, step
+        await self.send(text_data=page)
+        await database_sync_to_async(live.touch)(self.workshop_id, self.user_id, slug)
+        announce_presence(self.workshop_id)
+        self.revision, self.sent, self.current = now.revision, now.text, now.current
+        self.personal = personal_token(now, self.user_id)
+        if now.personal.get(self.user_id) or now.personal.get("vote"):
+            await self._send_personal()
+        return True
 
     async def _send_personal(self) -> None:
         text = await database_sync_to_async(self._personal_message)()

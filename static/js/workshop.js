@@ -174,7 +174,10 @@
   // the poll every 2 s (the same messages as a list). A message holds parts of
   // the page by element id; a part is swapped only when it differs from the one
   // last applied, and an answer being edited here is kept as it is.
-  var room = { applied: {}, current: null, socket: false, lastPoll: 0, polling: false };
+  var room = {
+    applied: {}, current: null, socket: false, socketObject: null, reopen: false,
+    lastPoll: 0, polling: false
+  };
   var SAFETY_POLL_MS = 30000, POLL_MS = 2000;
 
   function liveElement() { return document.getElementById("live"); }
@@ -236,8 +239,46 @@
       setToken(null, message.f);
     } else if (message.t === "mine") {
       swapParts(message.parts);
+    } else if (message.t === "page") {
+      land(message);
     }
   }
+
+  // Someone typing an answer: the facilitator moving the room does not take
+  // their page away; the room bar says where the room went.
+  function busyEditing() {
+    if (document.querySelector(".item--editing")) { return true; }
+    return Array.prototype.some.call(
+      document.querySelectorAll("#add-form input[type=text], #add-form textarea"),
+      function (field) { return field.value.trim() !== ""; }
+    );
+  }
+
+  // The facilitator brought the room to another step, and the connection sent
+  // that step's page: it replaces this one in place (no reload, same socket).
+  function land(message) {
+    room.current = message.step;
+    if (busyEditing()) {
+      // This page stays on its step: reconnecting tells the server so.
+      if (room.socketObject) { room.reopen = true; room.socketObject.close(); }
+      return;
+    }
+    var mine = document.getElementById("mine");
+    var me = mine ? mine.dataset.me : "";
+    htmx.swap(document.getElementById("main"), message.html, { swapStyle: "innerHTML" });
+    var landed = document.getElementById("mine");
+    if (landed && me && !landed.dataset.me) { landed.dataset.me = me; }
+    room.applied = {};
+    history.pushState({ step: message.step }, "", message.url);
+    document.title = message.title;
+    var next = document.querySelector('.lang-switch input[name="next"]');
+    if (next) { next.value = message.url; }
+    personalise(document);
+    window.scrollTo(0, 0);
+  }
+
+  // Back to a step the room left: load it as it is now.
+  window.addEventListener("popstate", function () { window.location.reload(); });
 
   function poll() {
     var live = liveElement();
@@ -272,12 +313,15 @@
       if (notice) { notice.hidden = !shown; }
     }
     function open() {
+      live = liveElement();
       var query = new URLSearchParams({
-        step: live.dataset.step, v: live.dataset.v || "", lang: document.documentElement.lang
+        step: live.dataset.step, v: live.dataset.v || "", lang: document.documentElement.lang,
+        follows: follows() ? "1" : "0"
       });
       var socket = new WebSocket(
         (location.protocol === "https:" ? "wss://" : "ws://") + location.host + live.dataset.push + "?" + query
       );
+      room.socketObject = socket;
       socket.onopen = function () {
         delay = 1000;
         failures = 0;
@@ -290,6 +334,7 @@
       };
       socket.onclose = function (event) {
         room.socket = false;
+        if (room.reopen) { room.reopen = false; open(); return; }
         document.documentElement.dataset.live = "poll";
         // Two tries in a row that failed: say so, discreetly; the page polls.
         failures += 1;

@@ -58,6 +58,37 @@ def test_the_leader_follows_the_facilitator_to_the_next_step(open_as, workshop, 
     )
     expect(member.get_by_role("heading", name="Personas")).to_be_visible()
 
+    # From one answer step to the next, the page arrives over the live connection
+    # (rendered once for all leaders) and replaces this one without a reload.
+    member.evaluate("window.sameDocument = true")
+    facilitator.goto(f"/w/{workshop.pk}/s/needs/")
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+    expect(member.get_by_role("heading", name="Needs")).to_be_visible(timeout=6000)
+    assert member.url.endswith(f"/w/{workshop.pk}/s/needs/")
+    assert member.evaluate("window.sameDocument === true")
+    assert member.title().startswith("3. Needs")
+    # The page works as if loaded: the leader adds an answer on it, and it is live.
+    member.get_by_label("Need", exact=True).fill("Landed without a reload")
+    member.get_by_role("button", name="Add", exact=True).click()
+    expect(facilitator.locator("#items")).to_contain_text("Landed without a reload", timeout=6000)
+    expect(member.locator("#presence")).to_contain_text("on Needs")
+    assert member.console_errors == []
+
+
+def test_someone_typing_an_answer_is_not_taken_to_the_next_step(open_as, workshop, lead, leader):
+    facilitator, member = open_as(lead), open_as(leader)
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    member.get_by_label("Persona", exact=True).fill("Half-typed")
+    facilitator.goto(f"/w/{workshop.pk}/s/needs/")
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+    expect(member.locator("#facilitation")).to_contain_text(
+        "The facilitator is on step", timeout=6000
+    )
+    assert member.url.endswith("/s/persona/")
+    expect(member.get_by_label("Persona", exact=True)).to_have_value("Half-typed")
+
 
 def test_a_leader_who_opts_out_stays_where_they_are(open_as, workshop, lead, leader):
     facilitator = open_as(lead)
