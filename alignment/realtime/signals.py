@@ -76,8 +76,14 @@ def _workshop_of(instance):
     return None
 
 
-def _row_changed(sender, instance, **kwargs) -> None:
+# Saves that change nothing anyone is shown: signing in stamps the user's last login.
+UNSEEN_UPDATES = {frozenset({"last_login"})}
+
+
+def _row_changed(sender, instance, update_fields=None, **kwargs) -> None:
     if sender._meta.app_label not in WATCHED_APPS:  # the user model is alignment's
+        return
+    if update_fields is not None and frozenset(update_fields) in UNSEEN_UPDATES:
         return
     workshop_id = _workshop_of(instance)
     if workshop_id is not None:

@@ -12,6 +12,7 @@ from django.test import Client
 from alignment import agenda
 from alignment.forms import PersonaForm
 from alignment.models import Membership, Report, ReportStatus, Role
+from alignment.realtime import pagecache
 from alignment.services import items, people
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,16 @@ def test_pages_differ_by_language(as_lead, workshop):
     italian = persona_page(as_lead, workshop)
     assert "Who is here" in english
     assert "Who is here" not in italian
+
+
+def test_someone_signing_in_does_not_renew_every_cached_page(workshop, leader, observer):
+    before = pagecache.generations(workshop.pk)
+    response = Client().post(
+        "/accounts/login/", {"username": observer.email, "password": "test-pass-123"}
+    )
+    assert response.status_code == 302  # signed in
+    assert pagecache.generations(workshop.pk) == before
+    # A change people see still does.
+    leader.display_name = "Leo Renamed"
+    leader.save()
+    assert pagecache.generations(workshop.pk) != before

@@ -36,7 +36,13 @@ def signed_in(user) -> bytes:
 
 
 async def socket(
-    workshop, cookie: bytes = b"", *, step="persona", origin="http://testserver", seen=None
+    workshop,
+    cookie: bytes = b"",
+    *,
+    step="persona",
+    origin="http://testserver",
+    seen=None,
+    follows=False,
 ):
     """A page's connection; `seen`: the revision the page shows (default: the
     current one, as for a page just opened)."""
@@ -45,7 +51,8 @@ async def socket(
         headers.append((b"cookie", cookie))
     if seen is None:
         seen = (await database_sync_to_async(Workshop.objects.get)(pk=workshop.pk)).revision
-    return Socket(application, f"/w/{workshop.pk}/live?step={step}&v={seen}", headers)
+    path = f"/w/{workshop.pk}/live?step={step}&v={seen}&follows={int(follows)}"
+    return Socket(application, path, headers)
 
 
 async def until(page, kind: str, timeout: float = 3) -> dict:
@@ -121,6 +128,35 @@ def test_a_page_that_was_away_catches_up_on_connecting(workshop, leader, lead):
         room = await until(page, "room")
         assert "Added while away" in room["parts"]["items"]
         await page.disconnect()
+
+    run(scenario)
+
+
+def test_a_follower_receives_the_next_step_as_a_page_rendered_for_their_class(
+    workshop, leader, lead, observer
+):
+    cookies = [signed_in(leader), signed_in(observer)]
+
+    async def scenario():
+        pages = [await socket(workshop, cookie, follows=True) for cookie in cookies]
+        for page in pages:
+            assert (await page.connect())[0]
+        await until(pages[0], "presence")  # settled
+
+        def move():
+            facilitation.go_to_step(workshop, agenda.get_step("needs"), by=lead)
+
+        await database_sync_to_async(move)()
+        leader_page, observer_page = [await until(page, "page") for page in pages]
+        assert leader_page["step"] == "needs"
+        assert leader_page["url"] == f"/w/{workshop.pk}/s/needs/"
+        assert '<h2 class="step-head__title">Needs</h2>' in leader_page["html"]
+        assert "csrfmiddlewaretoken" not in leader_page["html"]  # the page adds its own
+        assert 'id="add-form"' in leader_page["html"]
+        assert 'id="add-form"' not in observer_page["html"]  # observers read
+        for page in pages:
+            await page.disconnect()
+        assert live.present(workshop.pk) == {}
 
     run(scenario)
 
