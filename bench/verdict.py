@@ -8,7 +8,6 @@ from typing import Any
 
 # The budgets of DESIGN.md ("Non-functional budgets") and issues 8 and 17.
 PAGE_RATIO = {1: 10.0, 10: 15.0}
-POLL_RATIO = 1.5
 PDF_RATIO = 1.3
 SIGN_RATIO = 100.0
 # Issue 17's load scenarios: change-to-screen p99, POST p99, following p99 (ms).
@@ -216,11 +215,10 @@ def poll_budget(phases: dict[int, dict[str, Any]]) -> Budget:
                 f"live-sync poll, nothing new · scale {scale}",
                 f"{ms(poll['median_ms'])} = {times(poll['ratio'])}{note}",
                 f"bare view {ms(poll['baseline_ms'])}",
-                f"<= {POLL_RATIO:g}x",
-                poll["ratio"] <= POLL_RATIO and poll["samples"] > 0,
+                "-",
+                None,
             )
         )
-    met = all(row.met for row in rows)
     summary = "; ".join(f"{row.value} at {row.measure.rsplit('· ', 1)[1]}" for row in rows)
     for scale, phase in phases.items():
         behind = phase["poll"].get("behind")
@@ -234,13 +232,17 @@ def poll_budget(phases: dict[int, dict[str, Any]]) -> Budget:
                     None,
                 )
             )
+    # Not a budget since the pages hold a WebSocket (issue 17): a connected page asks
+    # the poll every 30 s as a safety net, and only a page whose WebSocket a proxy
+    # refuses asks it every 2 s. Reported, so that its cost stays in sight.
     return Budget(
         "poll",
-        "live-sync poll with nothing new, <= 1.5x",
-        met,
+        "(info) live-sync poll with nothing new (the fallback without a WebSocket)",
+        None,
         summary,
         rows,
         legend="GET /w/<id>/poll?v=<token>&step=persona answered 304; the bare view interleaved",
+        info=True,
     )
 
 
