@@ -26,9 +26,23 @@ WATCHED_APPS = {"alignment", "flavors", "handshakes"}
 
 
 def workshop_changed(workshop_id) -> None:
-    _now_and_on_commit(partial(_renew_workshop, workshop_id))
-    # Open pages hear of it once the change is there for them to read.
-    transaction.on_commit(partial(push.announce, workshop_id))
+    _renew_workshop(workshop_id)
+    # Once the transaction commits: renewed again, and the open pages hear of it
+    # (the change is there for them to read then). Once per workshop however many
+    # of its rows the transaction saved: a signature that freezes saves six.
+    connection = transaction.get_connection()
+    connection.__dict__.setdefault(PENDING, set()).add(workshop_id)
+    if not any(func is _committed for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_committed)
+
+
+PENDING = "cvm_changed_workshops"
+
+
+def _committed() -> None:
+    for workshop_id in transaction.get_connection().__dict__.pop(PENDING, set()):
+        _renew_workshop(workshop_id)
+        push.announce(workshop_id)
 
 
 def _renew_workshop(workshop_id) -> None:

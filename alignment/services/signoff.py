@@ -137,22 +137,23 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
     if verified.has_blockers and not workshop.override_reason:
         raise Refused("blockers_left")
     current_hash = verified.content_hash
-    if Signature.objects.filter(
-        workshop=workshop, signer=by, voided_at__isnull=True, content_hash=current_hash
-    ).exists():
+    given = set(
+        Signature.objects.filter(workshop=workshop, voided_at__isnull=True).values_list(
+            "signer_id", "content_hash"
+        )
+    )
+    if (by.pk, current_hash) in given:
         raise Refused("signed_already_by_you")
     # Signatures on older content are void now, whatever path changed it.
-    stale = Signature.objects.filter(workshop=workshop, voided_at__isnull=True).exclude(
-        content_hash=current_hash
-    )
-    if stale.exists():
+    if any(signed_hash != current_hash for _signer, signed_hash in given):
         void_signatures(workshop, "content changed")
     Signature.objects.create(workshop=workshop, signer=by, content_hash=current_hash)
     record(
         workshop.organization, by, "signoff.signed", workshop, workshop=workshop, hash=current_hash
     )
-    if state(workshop, current_hash, has_blockers=verified.has_blockers).complete:
-        return freeze(workshop, verified.data, current_hash)
+    now = state(workshop, current_hash, has_blockers=verified.has_blockers)
+    if now.complete:
+        return freeze(workshop, verified.data, current_hash, now.signers)
     return None
 
 
@@ -208,36 +209,23 @@ def freeze_if_complete(workshop: Workshop) -> Report | None:
     review = coherence.evaluate(loaded)
     if review.blockers and not workshop.override_reason:
         return None
-    if not state(workshop, current_hash, has_blockers=bool(review.blockers)).complete:
+    now = state(workshop, current_hash, has_blockers=bool(review.blockers))
+    if not now.complete:
         return None
-    return freeze(workshop, data, current_hash)
+    return freeze(workshop, data, current_hash, now.signers)
 
 
-def freeze(workshop: Workshop, data: dict, content_hash: str) -> Report:
-    """Called inside sign()'s transaction with the workshop row locked."""
-    signed = list(
-        Signature.objects.filter(
-            workshop=workshop,
-            voided_at__isnull=True,
-            content_hash=content_hash,
-            signer__memberships__organization_id=workshop.organization_id,
-            signer__memberships__role=Role.LEADER,
-        )
-        .select_related("signer")
-        .order_by("signed_at", "id")
-    )
-    titles = dict(
-        Membership.objects.filter(
-            organization_id=workshop.organization_id, user__in=[s.signer_id for s in signed]
-        ).values_list("user_id", "title")
-    )
+def freeze(workshop: Workshop, data: dict, content_hash: str, signers: list[dict]) -> Report:
+    """Called inside sign()'s transaction with the workshop row locked; `signers`
+    are the complete `state`'s: every leader, each with their signature of it."""
+    signed = sorted(signers, key=lambda s: (s["signature"].signed_at, s["signature"].pk))
     signatures = [
         {
-            "name": str(s.signer),
-            "email": s.signer.email,
+            "name": str(s["member"].user),
+            "email": s["member"].user.email,
             "role": str(WorkshopRole.LEADER.label),
-            "title": titles.get(s.signer_id, ""),
-            "signed_at": s.signed_at.isoformat(),
+            "title": s["member"].title,
+            "signed_at": s["signature"].signed_at.isoformat(),
         }
         for s in signed
     ]
