@@ -1,20 +1,26 @@
 """Whole workshop pages, rendered once per state of the workshop and served from
 the cache until it changes.
 
-A step page or the overview looks the same to one person until something in the
-workshop changes, so it is rendered once and kept under a key made of:
+A step page looks the same to everyone of a rights class (lead, leader,
+observer) until something in the workshop changes, so it is rendered once and
+kept under a key made of:
 
-- the page (its path) and the person looking at it, in their language;
+- the page (its path) and the rights class looking at it (the person, for the
+  pages that show one person's state: the overview, flavor, review, sign-off),
+  in their language;
 - the workshop's revision, which every change made in the workshop bumps;
 - two generations: the workshop's, renewed whenever a row that belongs to it is
-  saved or deleted (participants, reports, an edit in the admin: whatever does
-  not bump the revision), and the site's, renewed when people, memberships,
-  organisations or the shared reference data change (see `alignment.realtime.signals`).
+  saved or deleted (participants, reports: whatever does not bump the
+  revision), and the site's, renewed when people, memberships, organisations or
+  the shared reference data change (see `alignment.realtime.signals`).
 
 What differs from one request to the next is left out of the cached page as
 slots, filled for each request: the CSRF token, flash messages, who is here now
-and the live-sync token. Slots are marked with a random nonce per rendering, so
-no text a user typed can pose as one.
+and the live token; on a page shared by a class, also its person's account,
+hidden answers, dots and following (PERSONAL, kept per person and state). Slots
+are marked with a random nonce per rendering, so no text a user typed can pose
+as one. A page a whole room asks for at once is rendered by the first request
+while the others wait for it (`once`).
 
 Generations are random tokens, not counters: a generation the cache evicted
 comes back as a new token, never as an old one that would revive stale pages.
