@@ -9,11 +9,13 @@ pub/sub when REDIS_URL is set (CI)."""
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 
 from alignment import agenda
 from alignment.models import Membership, Role, Workshop
@@ -279,6 +281,41 @@ def test_a_change_without_a_new_revision_still_reaches_the_pages(workshop, leade
 
         await database_sync_to_async(edit_in_the_admin)()
         assert "Corrected in the admin" in (await until(page, "room"))["parts"]["items"]
+        await page.disconnect()
+
+    run(scenario)
+
+
+LAYERS = {
+    "memory": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    "redis": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [os.environ.get("REDIS_URL", "")], "prefix": "cvm-test-layers"},
+    },
+}
+
+
+@pytest.fixture(params=sorted(LAYERS))
+def layer(request, settings):
+    """Each channel layer the project runs on: in memory (`make run`, one process)
+    and Redis pub/sub (production, several processes), whichever the suite runs on."""
+    if request.param == "redis" and not os.environ.get("REDIS_URL"):
+        pytest.skip("Redis pub/sub needs REDIS_URL (CI sets it)")
+    settings.CHANNEL_LAYERS = {"default": LAYERS[request.param]}
+    channel_layers.backends.clear()
+    yield request.param
+    channel_layers.backends.clear()
+
+
+def test_a_change_reaches_the_page_on_each_channel_layer(layer, workshop, leader, lead):
+    cookie = signed_in(leader)
+
+    async def scenario():
+        page = await socket(workshop, cookie)
+        assert (await page.connect())[0]
+        await until(page, "presence")  # settled
+        await database_sync_to_async(add_answer)(workshop, lead, f"Over {layer}")
+        assert f"Over {layer}" in (await until(page, "room"))["parts"]["items"]
         await page.disconnect()
 
     run(scenario)
