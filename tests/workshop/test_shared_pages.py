@@ -55,3 +55,12 @@ def test_the_forms_of_a_shared_page_carry_the_readers_own_token(workshop, leader
         {"csrfmiddlewaretoken": token, "step": "persona", "follows": "0"},
     )
     assert response.status_code == 302  # a token from someone else's page would be 403
+
+
+@pytest.mark.parametrize("step", [s.slug for s in agenda.all_steps()])
+def test_no_template_syntax_shows_on_a_page(workshop, leader, step):
+    client = Client()
+    client.force_login(leader)
+    page = client.get(f"/w/{workshop.pk}/s/{step}/").content.decode()
+    for syntax in ("{#", "#}", "{%", "%}", "{{", "}}"):
+        assert syntax not in page, f"{syntax!r} on {step}"
