@@ -175,7 +175,7 @@
   // the page by element id; a part is swapped only when it differs from the one
   // last applied, and an answer being edited here is kept as it is.
   var room = {
-    applied: {}, current: null, socket: false, socketObject: null, reopen: false,
+    applied: {}, deferred: {}, current: null, socket: false, socketObject: null, reopen: false,
     lastPoll: 0, polling: false
   };
   var SAFETY_POLL_MS = 30000, POLL_MS = 2000;
@@ -202,11 +202,27 @@
     var html = "";
     Object.keys(parts || {}).forEach(function (id) {
       if (room.applied[id] === parts[id]) { return; }
+      var here = document.getElementById(id);
+      if (here && here.querySelector(".htmx-request")) {
+        // Someone's request from inside this part is on its way (opening an
+        // answer to edit it, say): its answer must find the element it targets.
+        room.deferred[id] = parts[id];
+        return;
+      }
+      delete room.deferred[id];
       room.applied[id] = parts[id];
       html += parts[id];
     });
     if (html) { htmx.swap(liveElement(), keepEditing(html), { swapStyle: "none" }); }
   }
+
+  // A part held back while a request was on its way goes in once it is answered.
+  document.addEventListener("htmx:afterSettle", function () {
+    var deferred = room.deferred;
+    if (!Object.keys(deferred).length) { return; }
+    room.deferred = {};
+    window.setTimeout(function () { swapParts(deferred); }, 0);
+  });
 
   function setToken(revision, print) {
     var live = liveElement();
@@ -269,6 +285,7 @@
     var landed = document.getElementById("mine");
     if (landed && me && !landed.dataset.me) { landed.dataset.me = me; }
     room.applied = {};
+    room.deferred = {};
     history.pushState({ step: message.step }, "", message.url);
     document.title = message.title;
     var next = document.querySelector('.lang-switch input[name="next"]');

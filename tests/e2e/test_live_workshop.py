@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from playwright.sync_api import expect
 
+from alignment import agenda
 from alignment.models import Membership, Persona, Role, Status, User
-from alignment.services import workshops
+from alignment.services import items, workshops
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -126,6 +129,36 @@ def test_an_edit_in_progress_survives_live_updates(open_as, workshop, lead, lead
 
     member.get_by_role("button", name="Save").click()
     expect(facilitator.locator("#items")).to_contain_text("Changed by the leader", timeout=6000)
+
+
+def test_a_change_pushed_while_an_edit_opens_does_not_lose_the_form(
+    open_as, workshop, lead, leader
+):
+    mine = Persona.objects.create(workshop=workshop, title="Original", author=leader, order=1)
+    member = open_as(leader)
+    member.goto(f"/w/{workshop.pk}/s/persona/")
+    expect(member.locator("html")).to_have_attribute("data-live", "push")
+
+    def add_meanwhile():
+        step = agenda.get_step("persona")
+        form = step.form_class({"title": "Pushed meanwhile"}, workshop=workshop)
+        assert form.is_valid()
+        items.add_item(workshop, step, form, by=lead)
+
+    def slow_edit(route):
+        # While the edit form is on its way, someone else adds an answer: the room
+        # pushes the new list to this page before the form arrives.
+        # (In a thread of its own: this one runs the browser driver's event loop.)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(add_meanwhile).result()
+        member.wait_for_timeout(1000)
+        route.continue_()
+
+    member.route(f"**/i/{mine.pk}/edit", slow_edit)
+    member.get_by_role("link", name="Edit Original").click()
+    expect(member.locator(f"#item-{mine.pk} input[name$='-title']")).to_be_visible()
+    expect(member.locator("#items")).to_contain_text("Pushed meanwhile", timeout=6000)
+    expect(member.locator(f"#item-{mine.pk} input[name$='-title']")).to_have_value("Original")
 
 
 def test_the_lead_reorders_by_dragging_and_by_keyboard(open_as, workshop, lead):
