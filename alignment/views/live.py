@@ -71,25 +71,34 @@ class Room:
 def room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
     """The room now, for a class and language: from the cache, or rendered by the
     first who asks (in any process) while the others wait for it."""
-    found = live.state(workshop_id)
-    if found is None:
+    key = _state_key("room", workshop_id, step_slug, role, language)
+    if key is None:
         return None
-    revision = found[0]
-    key = (
-        f"room:{workshop_id}:{revision}:{pagecache.generations(workshop_id)}:"
-        f"{step_slug}:{role}:{language}"
-    )
     return pagecache.once(
         key, partial(_render_room, workshop_id, step_slug, role, language), seconds=ROOM_SECONDS
     )
 
 
-def _render_room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
-    workshop = (
+def _workshop(workshop_id) -> Workshop | None:
+    return (
         Workshop.objects.select_related("organization", "facilitator")
         .filter(pk=workshop_id)
         .first()
     )
+
+
+def _state_key(name: str, workshop_id, *parts) -> str | None:
+    """A cache key for what this state of the workshop renders (its revision and
+    generations), or None if there is no such workshop."""
+    found = live.state(workshop_id)
+    if found is None:
+        return None
+    fragments = ":".join(str(part) for part in parts)
+    return f"{name}:{workshop_id}:{found[0]}:{pagecache.generations(workshop_id)}:{fragments}"
+
+
+def _render_room(workshop_id, step_slug: str, role: str, language: str) -> Room | None:
+    workshop = _workshop(workshop_id)
     if workshop is None:
         return None
     step = agenda.get_step(step_slug) if step_slug else None
@@ -161,24 +170,16 @@ def landing(workshop_id, step_slug: str, role: str, language: str) -> str | None
     sees it, for the pages that followed the facilitator there. Rendered once per
     state, class and language, whichever process asks first; the person's own parts
     follow it when they have any (`personal_parts`)."""
-    found = live.state(workshop_id)
-    if found is None:
+    key = _state_key("landing", workshop_id, step_slug, role, language)
+    if key is None:
         return None
-    key = (
-        f"landing:{workshop_id}:{found[0]}:{pagecache.generations(workshop_id)}:"
-        f"{step_slug}:{role}:{language}"
-    )
     return pagecache.once(
         key, partial(_render_landing, workshop_id, step_slug, role, language), seconds=ROOM_SECONDS
     )
 
 
 def _render_landing(workshop_id, step_slug: str, role: str, language: str) -> str | None:
-    workshop = (
-        Workshop.objects.select_related("organization", "facilitator")
-        .filter(pk=workshop_id)
-        .first()
-    )
+    workshop = _workshop(workshop_id)
     if workshop is None:
         return None
     step = agenda.get_step(step_slug)
@@ -237,6 +238,13 @@ def _language(value: str) -> str:
 # The WebSocket --------------------------------------------------------------------------
 
 
+def in_thread(function):
+    """`function` for the event loop, run in a thread of the pool: the rooms of a
+    process render side by side, and one waiting for another process's render
+    holds up no other room (channels' default runs them all in one thread)."""
+    return database_sync_to_async(function, thread_sensitive=False)
+
+
 class Shared:
     """What the pages held by this process need at the same moment, fetched once:
     the first to ask runs it (in a thread), the others await the same answer."""
@@ -247,7 +255,7 @@ class Shared:
     async def get(self, key: tuple, fetch, *args):
         future = self.running.get(key)
         if future is None:
-            future = asyncio.ensure_future(database_sync_to_async(fetch)(*args))
+            future = asyncio.ensure_future(in_thread(fetch)(*args))
             self.running[key] = future
             future.add_done_callback(lambda _done: self.running.pop(key, None))
         return await asyncio.shield(future)
@@ -299,7 +307,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.role = None
         if user is not None and user.is_authenticated and (self.step or not self.step_slug):
             self.user, self.user_id = user, user.pk
-            readers = await database_sync_to_async(live.readers)(self.workshop_id)
+            readers = await in_thread(live.readers)(self.workshop_id)
             self.role = access.rights_of(self.user_id, readers)
         if self.role is None:
             await self.close(code=REFUSED)
@@ -315,14 +323,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.presence_print = (query.get("v") or [""])[0].partition(".")[2]
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await database_sync_to_async(live.arrive)(self.workshop_id, self.user_id, self.step_slug)
+        await in_thread(live.arrive)(self.workshop_id, self.user_id, self.step_slug)
         announce_presence(self.workshop_id)
         await self._update(event=uuid.uuid4().hex)
 
     async def disconnect(self, code) -> None:
         await self.channel_layer.group_discard(self.group, self.channel_name)
         if getattr(self, "role", None) is not None:
-            await database_sync_to_async(live.leave)(self.workshop_id, self.user_id)
+            await in_thread(live.leave)(self.workshop_id, self.user_id)
             announce_presence(self.workshop_id)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
@@ -417,7 +425,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return False
         self.step_slug, self.step = slug, step
         await self.send(text_data=page)
-        await database_sync_to_async(live.touch)(self.workshop_id, self.user_id, slug)
+        await in_thread(live.touch)(self.workshop_id, self.user_id, slug)
         announce_presence(self.workshop_id)
         self.revision, self.sent, self.current = now.revision, now.text, now.current
         self.personal = personal_token(now, self.user_id)
@@ -426,7 +434,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         return True
 
     async def _send_personal(self) -> None:
-        text = await database_sync_to_async(self._personal_message)()
+        text = await in_thread(self._personal_message)()
         if text:
             await self.send(text_data=text)
 
