@@ -30,9 +30,9 @@ def group_name(workshop_id) -> str:
     return f"workshop.{workshop_id}"
 
 
-def announce(workshop_id, *, members: bool = False) -> None:
-    """Tell every open page of a workshop that it changed (each connection checks
-    its person first); `members`: who may open it changed, nothing else.
+def announce(workshop_id) -> None:
+    """Tell every open page of a workshop that it changed: its content, or who may
+    open it (each connection asks its person again for every announcement).
 
     A layer that cannot be reached costs the pages their instant update, never the
     change: they still ask on their own every now and then."""
@@ -43,7 +43,6 @@ def announce(workshop_id, *, members: bool = False) -> None:
         "type": ROOM_CHANGED,
         # The id lets the pages of one process share what they fetch for it.
         "id": uuid.uuid4().hex,
-        "members": members,
     }
     if isinstance(layer, InMemoryChannelLayer):
         _announce_in_process(layer, workshop_id, message)

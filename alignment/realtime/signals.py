@@ -66,7 +66,7 @@ def _announce_members(organization_id) -> None:
     for workshop_id in Workshop.objects.filter(organization_id=organization_id).values_list(
         "pk", flat=True
     ):
-        push.announce(workshop_id, members=True)
+        push.announce(workshop_id)
 
 
 def _now_and_on_commit(renew) -> None:

@@ -23,6 +23,13 @@ def workshop(organization, lead, leader, observer):
     return workshop
 
 
+def bring_everyone(facilitator, workshop, step: str) -> None:
+    """The facilitator goes to a step and brings the room there."""
+    facilitator.goto(f"/w/{workshop.pk}/s/{step}/")
+    facilitator.get_by_text("Facilitator controls").click()
+    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+
+
 def test_each_sees_the_others_additions_within_three_seconds(open_as, workshop, lead, leader):
     facilitator = open_as(lead)
     member = open_as(leader)
@@ -52,9 +59,7 @@ def test_the_leader_follows_the_facilitator_to_the_next_step(open_as, workshop, 
     member.goto(f"/w/{workshop.pk}/s/flavor/")
     expect(member.locator("#facilitation")).to_contain_text("The whole room is on this step")
 
-    facilitator.goto(f"/w/{workshop.pk}/s/persona/")
-    facilitator.get_by_text("Facilitator controls").click()
-    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+    bring_everyone(facilitator, workshop, "persona")
 
     expect(member).to_have_url(
         f"{facilitator.url.split('/w/')[0]}/w/{workshop.pk}/s/persona/", timeout=6000
@@ -64,9 +69,7 @@ def test_the_leader_follows_the_facilitator_to_the_next_step(open_as, workshop, 
     # From one answer step to the next, the page arrives over the live connection
     # (rendered once for all leaders) and replaces this one without a reload.
     member.evaluate("window.sameDocument = true")
-    facilitator.goto(f"/w/{workshop.pk}/s/needs/")
-    facilitator.get_by_text("Facilitator controls").click()
-    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+    bring_everyone(facilitator, workshop, "needs")
     expect(member.get_by_role("heading", name="Needs")).to_be_visible(timeout=6000)
     assert member.url.endswith(f"/w/{workshop.pk}/s/needs/")
     assert member.evaluate("window.sameDocument === true")
@@ -83,9 +86,7 @@ def test_someone_typing_an_answer_is_not_taken_to_the_next_step(open_as, worksho
     facilitator, member = open_as(lead), open_as(leader)
     member.goto(f"/w/{workshop.pk}/s/persona/")
     member.get_by_label("Persona", exact=True).fill("Half-typed")
-    facilitator.goto(f"/w/{workshop.pk}/s/needs/")
-    facilitator.get_by_text("Facilitator controls").click()
-    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+    bring_everyone(facilitator, workshop, "needs")
     expect(member.locator("#facilitation")).to_contain_text(
         "The facilitator is on step", timeout=6000
     )
@@ -100,9 +101,7 @@ def test_a_leader_who_opts_out_stays_where_they_are(open_as, workshop, lead, lea
     member.get_by_role("button", name="Following the facilitator").click()
     expect(member.get_by_role("button", name="Follow the facilitator")).to_be_visible()
 
-    facilitator.goto(f"/w/{workshop.pk}/s/strategy/")
-    facilitator.get_by_text("Facilitator controls").click()
-    facilitator.get_by_role("button", name="Bring everyone to this step").click()
+    bring_everyone(facilitator, workshop, "strategy")
 
     expect(member.locator("#facilitation")).to_contain_text(
         "The facilitator is on step", timeout=6000
