@@ -10,6 +10,7 @@ from alignment.views import (
     signoff,
     steps,
     transfer,
+    verify,
     workshops,
 )
 
@@ -49,7 +50,7 @@ urlpatterns = [
     path("w/<uuid:workshop_id>/report.pdf", signoff.report_pdf, name="report_pdf"),
     path("w/<uuid:workshop_id>/export.json", transfer.export_json, name="export_json"),
     path("o/<slug:slug>/workshops/import", transfer.import_json, name="import_json"),
-    path("o/<slug:slug>/verify", signoff.verify, name="verify"),
+    path("o/<slug:slug>/verify", verify.verify, name="verify"),
     path("w/<uuid:workshop_id>/follow", facilitation.follow, name="follow"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/", steps.step_page, name="step"),
     path("w/<uuid:workshop_id>/s/<slug:slug>/items", steps.item_create, name="item_create"),

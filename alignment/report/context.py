@@ -352,3 +352,8 @@ def _signature_view(signature: dict) -> dict:
         "title": signature.get("title", ""),
         "signed_at": _as_datetime(signature.get("signed_at")),
     }
+
+
+def certificate_context(certificate: dict | None, *, sealed_by: dict | None = None) -> dict:
+    """The completion certificate as the report's last page shows it."""
+    return {"certificate": certificate, "sealed_by": sealed_by}

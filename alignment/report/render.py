@@ -19,22 +19,42 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from alignment.report.context import report_context
+from alignment.report.context import certificate_context, report_context
 from alignment.report.fetcher import BASE_URL, SafeURLFetcher
 
 
 def render_report_html(
-    snapshot: dict, *, signatures: list[dict], content_hash: str, generated_at
+    snapshot: dict,
+    *,
+    signatures: list[dict],
+    content_hash: str,
+    generated_at,
+    certificate: dict | None = None,
+    draft: bool = False,
+    sealed_by: dict | None = None,
 ) -> str:
-    """The report as HTML, in the workshop's language, ready for WeasyPrint."""
+    """The report as HTML, in the workshop's language, ready for WeasyPrint.
+
+    `certificate` is the completion certificate (`Report.certificate`), printed
+    as the last page; `draft` watermarks every page as not signed; `sealed_by`
+    names the certificate the PDF is sealed with (fingerprint, subject)."""
     language = snapshot["workshop"].get("language") or settings.LANGUAGE_CODE
     with translation.override(language):
         context = report_context(snapshot, signatures, content_hash, generated_at)
+        context.update(
+            certificate_context(certificate, sealed_by=sealed_by), draft=draft
+        )
         return render_to_string("report/report.html", context)
 
 
 def render_report_pdf(
-    snapshot: dict, *, signatures: list[dict], content_hash: str, generated_at
+    snapshot: dict,
+    *,
+    signatures: list[dict],
+    content_hash: str,
+    generated_at,
+    certificate: dict | None = None,
+    draft: bool = False,
 ) -> bytes:
     """The report as PDF bytes; fetches nothing but the app's own static files.
 
@@ -42,7 +62,12 @@ def render_report_pdf(
     the font subsets carry `generated_at`, not the time of the render."""
     with cyclic_gc_paused():
         html = render_report_html(
-            snapshot, signatures=signatures, content_hash=content_hash, generated_at=generated_at
+            snapshot,
+            signatures=signatures,
+            content_hash=content_hash,
+            generated_at=generated_at,
+            certificate=certificate,
+            draft=draft,
         )
         with font_timestamps(generated_at):
             return render_with(html)

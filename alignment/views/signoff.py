@@ -1,8 +1,7 @@
-"""Step 13: sign-off, the signed report, and checking a report against the record."""
+"""Step 13: sign-off and the signed report."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from django.contrib import messages
@@ -11,12 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from alignment.access import WorkshopAccess, get_membership_or_404, get_workshop_for_user, require
+from alignment.access import WorkshopAccess, get_workshop_for_user, require
 from alignment.domain import coherence
 from alignment.domain.visibility import hidden_answers
-from alignment.forms import OverrideForm, VerifyForm
+from alignment.forms import OverrideForm
 from alignment.models import Report, ReportStatus, Status
 from alignment.realtime import pagecache
 from alignment.services import signoff
@@ -156,41 +155,4 @@ def report_pdf(request: HttpRequest, workshop_id) -> HttpResponse:
         as_attachment=True,
         filename=report.filename,
         content_type="application/pdf",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest, slug: str) -> HttpResponse:
-    """Does this PDF (or hash) match a signed report of this organisation?"""
-    membership = get_membership_or_404(request.user, slug)
-    form = VerifyForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    match = None
-    checked = False
-    if request.method == "POST" and form.is_valid():
-        checked = True
-        digest = form.cleaned_data["hash"]
-        if form.cleaned_data.get("pdf"):
-            hasher = hashlib.sha256()
-            for chunk in form.cleaned_data["pdf"].chunks():
-                hasher.update(chunk)
-            digest = hasher.hexdigest()
-        reports = Report.objects.filter(
-            workshop__organization=membership.organization
-        ).select_related("workshop")
-        match = (
-            reports.filter(pdf_sha256=digest).first() or reports.filter(content_hash=digest).first()
-        )
-        form.digest = digest
-    return render(
-        request,
-        "alignment/verify.html",
-        {
-            "membership": membership,
-            "organization": membership.organization,
-            "form": form,
-            "match": match,
-            "checked": checked,
-        },
-        status=422 if form.errors else 200,
     )
