@@ -14,7 +14,14 @@ from alignment.models.measures import (
     LifecycleStage,
     MomentOfTruth,
 )
-from alignment.models.signoff import Report, ReportStatus, Signature
+from alignment.models.signoff import (
+    Decision,
+    Report,
+    ReportStatus,
+    Signature,
+    SignerEvent,
+    SignerEventKind,
+)
 from alignment.models.workshop import (
     Alternative,
     AlternativeKind,
@@ -35,9 +42,12 @@ from alignment.models.workshop import (
 )
 
 __all__ = [
+    "Decision",
     "Report",
     "ReportStatus",
     "Signature",
+    "SignerEvent",
+    "SignerEventKind",
     "AgreementEvent",
     "AgreementStatus",
     "HandshakeAgreement",

@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alignment import agenda
-from alignment.models import HIGH_PRIORITY, AgreementStatus, Direction, Status, WorkshopRole
+from alignment.models import (
+    HIGH_PRIORITY,
+    AgreementStatus,
+    Direction,
+    SignerEventKind,
+    Status,
+    WorkshopRole,
+)
 from alignment.report.figures import bar, figure_view, matrix_view
 from handshakes.models import Impact
 
@@ -351,9 +358,65 @@ def _signature_view(signature: dict) -> dict:
         "role": _label(WorkshopRole, signature.get("role", "")),
         "title": signature.get("title", ""),
         "signed_at": _as_datetime(signature.get("signed_at")),
+        "reservation": signature.get("reservation", ""),
     }
 
 
 def certificate_context(certificate: dict | None, *, sealed_by: dict | None = None) -> dict:
-    """The completion certificate as the report's last page shows it."""
-    return {"certificate": certificate, "sealed_by": sealed_by}
+    """The completion certificate as the report's last page shows it, and the
+    declines the sign-off section lists. Only the certificate's own values: it
+    was written at the freeze (`services.signoff.completion_certificate`)."""
+    if not certificate:
+        return {"certificate": None, "sealed_by": sealed_by, "declines": []}
+    events = [_event_view(event) for event in certificate.get("events") or []]
+    return {
+        "certificate": {
+            **certificate,
+            "frozen_at_utc": _utc_text(certificate.get("frozen_at")),
+            "events": events,
+        },
+        "sealed_by": sealed_by,
+        "declines": [event for event in events if event["kind"] == SignerEventKind.DECLINED],
+        "certificate_section": {"id": "certificate", "title": _("Completion certificate")},
+    }
+
+
+def _utc_text(value) -> str:
+    moment = _as_datetime(value)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else ""
+
+
+def _event_view(event: dict) -> dict:
+    kind = event.get("kind", "")
+    return {
+        **event,
+        "label": _label(SignerEventKind, kind),
+        "at_utc": _utc_text(event.get("at")),
+        "detail_text": event_detail(kind, event.get("detail") or {}),
+    }
+
+
+def event_detail(kind: str, detail: dict) -> str:
+    """A signer event's details in words: the reservation, the reason for a
+    decline, the change that voided a signature."""
+    if kind == SignerEventKind.RESERVED:
+        return str(_("Reservation: %(text)s") % {"text": detail.get("reservation", "")})
+    if kind == SignerEventKind.DECLINED:
+        return str(_("Reason: %(text)s") % {"text": detail.get("reason", "")})
+    if kind == SignerEventKind.SIGNED and detail.get("unread"):
+        return str(_("Signed without having opened the content."))
+    if kind == SignerEventKind.VOIDED:
+        what = (
+            _("A decline voided")
+            if detail.get("decision") == "declined"
+            else _("A signature voided")
+        )
+        step = detail.get("step")
+        if step:
+            title = next((s.title for s in agenda.all_steps() if s.slug == step), step)
+            return str(
+                _("%(what)s by a change on the step %(step)s (revision %(revision)s).")
+                % {"what": what, "step": title, "revision": detail.get("revision", "?")}
+            )
+        return str(_("%(what)s: %(reason)s") % {"what": what, "reason": detail.get("reason", "")})
+    return ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from alignment.models import AuditEntry, Organization, Workshop
+from dataclasses import dataclass
+
+from alignment.models import AuditEntry, Organization, SignerEvent, Workshop
 
 
 def record(
@@ -20,5 +22,36 @@ def record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target=str(target)[:200],
+        detail=detail,
+    )
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a signer acted from, as their request said: recorded with what they
+    did themselves, as e-signature services do."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def signer_event(
+    workshop: Workshop,
+    user,
+    kind: str,
+    *,
+    content_hash: str = "",
+    client: Client | None = None,
+    **detail,
+) -> SignerEvent:
+    """One line of the completion certificate (`SignerEvent`)."""
+    client = client or Client()
+    return SignerEvent.objects.create(
+        workshop=workshop,
+        user=user,
+        kind=kind,
+        content_hash=content_hash,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent[:300],
         detail=detail,
     )

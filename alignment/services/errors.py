@@ -70,6 +70,12 @@ MESSAGES = {
         "The coherence review still has blockers. Fix them, or the lead records an override."
     ),
     "signed_already_by_you": _("You have already signed this content."),
+    "declined_already_by_you": _("You have already declined this content."),
+    "not_opened": _(
+        "You have not opened the content you are about to sign. Read it (or the draft "
+        "PDF) first, or confirm that you sign without reading it."
+    ),
+    "decline_needs_reason": _("Say why you decline: the lead and the record show it."),
     # Quarters
     "quarter_taken": _("There is already a workshop for %(quarter)s."),
     # Importing an export

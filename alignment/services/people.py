@@ -51,10 +51,10 @@ def _refuse_unless_others_manage(membership: Membership, *, by, leaving_admin: b
         raise Refused("last_admin")
 
 
-def _signing_may_be_complete(organization_id) -> None:
+def _signing_may_be_complete(organization_id, *, by) -> None:
     """A leader demoted or removed may have been the last one who had not signed."""
     for workshop in Workshop.objects.filter(organization_id=organization_id, status=Status.SIGNING):
-        signoff.freeze_if_complete(workshop)
+        signoff.freeze_if_complete(workshop, by=by)
 
 
 @transaction.atomic
@@ -78,7 +78,13 @@ def change_role(membership: Membership, role: str, *, by) -> Membership:
         membership.organization, by, "member.role_changed", membership.user.email, old=old, new=role
     )
     if old == Role.LEADER:
-        _signing_may_be_complete(membership.organization_id)
+        _signing_may_be_complete(membership.organization_id, by=by)
+    elif role == Role.LEADER:
+        # A new leader signs every workshop in signing from now on.
+        for workshop in Workshop.objects.filter(
+            organization_id=membership.organization_id, status=Status.SIGNING
+        ):
+            signoff.invite_signers(workshop, [membership])
     return membership
 
 
@@ -100,7 +106,7 @@ def remove_member(membership: Membership, *, by) -> None:
     membership.delete()
     record(organization, by, "member.removed", user.email, role=membership.role)
     if membership.role == Role.LEADER:
-        _signing_may_be_complete(organization.pk)
+        _signing_may_be_complete(organization.pk, by=by)
 
 
 # Invitations ----------------------------------------------------------------------

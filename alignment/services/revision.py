@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from alignment.models import Change, Signature, Status, Workshop
+from alignment.models import Change, Signature, SignerEvent, SignerEventKind, Status, Workshop
 from alignment.services.audit import record
 from alignment.services.errors import Frozen
 
@@ -39,22 +39,42 @@ def check_editable(workshop: Workshop) -> None:
         raise Frozen
 
 
-def void_signatures(workshop: Workshop, reason: str) -> int:
-    """Void every valid signature: the content they were given has changed."""
-    count = Signature.objects.filter(workshop=workshop, voided_at__isnull=True).update(
-        voided_at=timezone.now(), voided_reason=reason[:200]
-    )
-    if count:
-        record(
-            workshop.organization,
-            None,
-            "signatures.voided",
-            workshop,
-            workshop=workshop,
-            count=count,
-            reason=reason,
+def void_signatures(workshop: Workshop, reason: str, **change) -> int:
+    """Void every decision in force (signatures and declines): the content they
+    were given has changed. `change` says which (its step and revision), for the
+    completion certificate."""
+    voided = list(
+        Signature.objects.filter(workshop=workshop, voided_at__isnull=True).values_list(
+            "signer_id", "content_hash", "decision"
         )
-    return count
+    )
+    if not voided:
+        return 0
+    now = timezone.now()
+    Signature.objects.filter(workshop=workshop, voided_at__isnull=True).update(
+        voided_at=now, voided_reason=reason[:200]
+    )
+    SignerEvent.objects.bulk_create(
+        SignerEvent(
+            workshop=workshop,
+            user_id=signer_id,
+            kind=SignerEventKind.VOIDED,
+            content_hash=content_hash,
+            at=now,
+            detail={"reason": reason, "decision": decision, **change},
+        )
+        for signer_id, content_hash, decision in voided
+    )
+    record(
+        workshop.organization,
+        None,
+        "signatures.voided",
+        workshop,
+        workshop=workshop,
+        count=len(voided),
+        reason=reason,
+    )
+    return len(voided)
 
 
 def bump(
@@ -85,5 +105,5 @@ def bump(
     workshop.revision = revision
     if step and content and workshop.status == Status.SIGNING:
         # The leaders signed other content than there is now.
-        void_signatures(workshop, f"content changed ({step})")
+        void_signatures(workshop, f"content changed ({step})", step=step, revision=revision)
     return revision

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.core.cache import cache
 from django.db import transaction
@@ -17,22 +18,26 @@ from django.utils import timezone
 from alignment.domain import coherence, snapshot
 from alignment.domain.visibility import hidden_answers
 from alignment.models import (
+    Decision,
     Membership,
     Report,
     Role,
     Signature,
+    SignerEvent,
+    SignerEventKind,
     Status,
     Workshop,
     WorkshopRole,
 )
 from alignment.realtime import pagecache
 from alignment.services import reports
-from alignment.services.audit import record
+from alignment.services.audit import Client, record, signer_event
 from alignment.services.errors import Refused
 from alignment.services.revision import bump, ensure_editable, void_signatures
 
 logger = logging.getLogger(__name__)
 VERIFIED_SECONDS = 3600
+CERTIFICATE_FORMAT = "cvm-align/certificate/1"
 
 
 def current_content(
@@ -62,7 +67,9 @@ def required_signers(workshop: Workshop) -> list[Membership]:
 @dataclass
 class SignOffState:
     content_hash: str
-    signers: list[dict]  # {"member", "signature" or None}
+    # {"member", "signature" (signed this content) or None, "declined" (a
+    # decline of this content) or None, "opened_at" (first opened it) or None}
+    signers: list[dict]
     has_blockers: bool
     overridden: bool
 
@@ -71,24 +78,51 @@ class SignOffState:
         return sum(1 for s in self.signers if s["signature"] is not None)
 
     @property
+    def declines(self) -> list[dict]:
+        return [s for s in self.signers if s["declined"] is not None]
+
+    @property
     def complete(self) -> bool:
         return bool(self.signers) and self.signed_count == len(self.signers)
 
 
 def state(workshop: Workshop, content_hash: str, *, has_blockers: bool) -> SignOffState:
-    valid = {
-        s.signer_id: s
+    in_force = [
+        s
         for s in Signature.objects.filter(workshop=workshop, voided_at__isnull=True)
         if s.content_hash == content_hash
-    }
+    ]
+    signed = {s.signer_id: s for s in in_force if not s.declined}
+    declined = {s.signer_id: s for s in in_force if s.declined}
+    opened = dict(
+        SignerEvent.objects.filter(
+            workshop=workshop, kind=SignerEventKind.OPENED, content_hash=content_hash
+        )
+        .order_by("-at")
+        .values_list("user_id", "at")
+    )
     return SignOffState(
         content_hash=content_hash,
         signers=[
-            {"member": m, "signature": valid.get(m.user_id)} for m in required_signers(workshop)
+            {
+                "member": m,
+                "signature": signed.get(m.user_id),
+                "declined": declined.get(m.user_id),
+                "opened_at": opened.get(m.user_id),
+            }
+            for m in required_signers(workshop)
         ],
         has_blockers=has_blockers,
         overridden=bool(workshop.override_reason),
     )
+
+
+def invite_signers(workshop: Workshop, members: list[Membership]) -> None:
+    """A leader joined while signing is open: they are invited to sign, a line of
+    the completion certificate (`workshops.transition` invites the leaders when
+    signing opens)."""
+    for member in members:
+        signer_event(workshop, member.user, SignerEventKind.INVITED)
 
 
 @transaction.atomic
@@ -106,10 +140,9 @@ def set_override(workshop: Workshop, reason: str, *, by) -> None:
     )
 
 
-@transaction.atomic
-def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
-    """Sign the content the leader saw (`content_hash`). The last signature freezes
-    the workshop and creates its report; returns the report then, else None."""
+def _locked_for_decision(workshop: Workshop, by, content_hash: str) -> tuple[Workshop, Verified]:
+    """The workshop, locked, once it is certain that `by` may decide on
+    `content_hash` now: signing is open, they are a leader, and it is the content."""
     # Lock the workshop: two leaders signing at once must not both see themselves
     # as the last one, and a freeze must happen exactly once.
     workshop = (
@@ -134,27 +167,165 @@ def sign(workshop: Workshop, *, by, content_hash: str) -> Report | None:
         verified = _verify(workshop)
     if content_hash != verified.content_hash:
         raise Refused("content_changed")
+    return workshop, verified
+
+
+def _in_force(workshop: Workshop, current_hash: str) -> dict:
+    """The decisions in force by signer, once any on older content are voided."""
+    given = list(Signature.objects.filter(workshop=workshop, voided_at__isnull=True))
+    # Decisions on older content are void now, whatever path changed it.
+    if any(s.content_hash != current_hash for s in given):
+        void_signatures(workshop, "content changed")
+        return {}
+    return {s.signer_id: s for s in given}
+
+
+def first_opened(workshop: Workshop, user, content_hash: str):
+    """When `user` first opened this content (the page's content or the draft)."""
+    return (
+        SignerEvent.objects.filter(
+            workshop=workshop, user=user, kind=SignerEventKind.OPENED, content_hash=content_hash
+        )
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def open_content(workshop: Workshop, *, by, content_hash: str, client: Client | None = None):
+    """A leader opened the content they are to sign: recorded once per version of
+    the content, while signing is open. Returns when they first opened it, or
+    None when it is not a signer's reading of the content in signing now."""
+    if workshop.status != Status.SIGNING or not content_hash:
+        return None
+    if not Membership.objects.filter(
+        organization_id=workshop.organization_id, user=by, role=Role.LEADER
+    ).exists():
+        return None
+    if (opened := first_opened(workshop, by, content_hash)) is not None:
+        return opened
+    return signer_event(
+        workshop, by, SignerEventKind.OPENED, content_hash=content_hash, client=client
+    ).at
+
+
+@transaction.atomic
+def sign(
+    workshop: Workshop,
+    *,
+    by,
+    content_hash: str,
+    reservation: str = "",
+    unread_ok: bool = False,
+    client: Client | None = None,
+) -> Report | None:
+    """Sign the content the leader saw (`content_hash`), with a reservation if
+    they have one. The last signature freezes the workshop and creates its
+    report; returns the report then, else None.
+
+    A leader who has not opened the content is asked once more (`not_opened`);
+    `unread_ok` is their answer, and their signature says they had not opened it."""
+    client = client or Client()
+    workshop, verified = _locked_for_decision(workshop, by, content_hash)
     if verified.has_blockers and not workshop.override_reason:
         raise Refused("blockers_left")
     current_hash = verified.content_hash
-    given = set(
-        Signature.objects.filter(workshop=workshop, voided_at__isnull=True).values_list(
-            "signer_id", "content_hash"
-        )
-    )
-    if (by.pk, current_hash) in given:
+    opened_at = first_opened(workshop, by, current_hash)
+    if opened_at is None and not unread_ok:
+        raise Refused("not_opened")
+    given = _in_force(workshop, current_hash)
+    mine = given.get(by.pk)
+    if mine is not None and not mine.declined:
         raise Refused("signed_already_by_you")
-    # Signatures on older content are void now, whatever path changed it.
-    if any(signed_hash != current_hash for _signer, signed_hash in given):
-        void_signatures(workshop, "content changed")
-    Signature.objects.create(workshop=workshop, signer=by, content_hash=current_hash)
+    if mine is not None:
+        # They declined this content and now sign it: the decline is withdrawn.
+        void_signatures_of(workshop, mine, "withdrawn: signed instead")
+    reservation = reservation.strip()
+    Signature.objects.create(
+        workshop=workshop,
+        signer=by,
+        content_hash=current_hash,
+        note=reservation,
+        opened_at=opened_at,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent[:300],
+    )
+    signer_event(
+        workshop,
+        by,
+        SignerEventKind.RESERVED if reservation else SignerEventKind.SIGNED,
+        content_hash=current_hash,
+        client=client,
+        **({"reservation": reservation} if reservation else {}),
+        **({} if opened_at else {"unread": True}),
+    )
     record(
         workshop.organization, by, "signoff.signed", workshop, workshop=workshop, hash=current_hash
     )
     now = state(workshop, current_hash, has_blockers=verified.has_blockers)
     if now.complete:
-        return freeze(workshop, verified.data, current_hash, now.signers)
+        return freeze(workshop, verified.data, current_hash, now.signers, by=by)
     return None
+
+
+@transaction.atomic
+def decline(
+    workshop: Workshop, *, by, content_hash: str, reason: str, client: Client | None = None
+) -> None:
+    """Decline to sign this content, with a reason. A decline in force blocks the
+    freeze; a change of content voids it as it voids signatures."""
+    client = client or Client()
+    reason = reason.strip()
+    if not reason:
+        raise Refused("decline_needs_reason")
+    workshop, verified = _locked_for_decision(workshop, by, content_hash)
+    given = _in_force(workshop, verified.content_hash)
+    mine = given.get(by.pk)
+    if mine is not None and mine.declined:
+        raise Refused("declined_already_by_you")
+    if mine is not None:
+        void_signatures_of(workshop, mine, "withdrawn: declined instead")
+    Signature.objects.create(
+        workshop=workshop,
+        signer=by,
+        content_hash=verified.content_hash,
+        decision=Decision.DECLINED,
+        note=reason,
+        opened_at=first_opened(workshop, by, verified.content_hash),
+        ip_address=client.ip_address,
+        user_agent=client.user_agent[:300],
+    )
+    signer_event(
+        workshop,
+        by,
+        SignerEventKind.DECLINED,
+        content_hash=verified.content_hash,
+        client=client,
+        reason=reason,
+    )
+    record(
+        workshop.organization,
+        by,
+        "signoff.declined",
+        workshop,
+        workshop=workshop,
+        hash=verified.content_hash,
+    )
+
+
+def void_signatures_of(workshop: Workshop, signature: Signature, reason: str) -> None:
+    """One signer's decision withdrawn by themselves (they decided otherwise)."""
+    signature.voided_at = timezone.now()
+    signature.voided_reason = reason[:200]
+    signature.save(update_fields=["voided_at", "voided_reason"])
+    signer_event(
+        workshop,
+        signature.signer,
+        SignerEventKind.VOIDED,
+        content_hash=signature.content_hash,
+        reason=reason,
+        decision=signature.decision,
+    )
 
 
 @dataclass(frozen=True)
@@ -191,7 +362,7 @@ def _verify(workshop: Workshop) -> Verified:
     return verified
 
 
-def freeze_if_complete(workshop: Workshop) -> Report | None:
+def freeze_if_complete(workshop: Workshop, *, by=None) -> Report | None:
     """Freeze a workshop in signing whose leaders have all signed its content now.
 
     Signing usually completes with the last signature; it can also complete when
@@ -212,12 +383,16 @@ def freeze_if_complete(workshop: Workshop) -> Report | None:
     now = state(workshop, current_hash, has_blockers=bool(review.blockers))
     if not now.complete:
         return None
-    return freeze(workshop, data, current_hash, now.signers)
+    return freeze(workshop, data, current_hash, now.signers, by=by)
 
 
-def freeze(workshop: Workshop, data: dict, content_hash: str, signers: list[dict]) -> Report:
+def freeze(
+    workshop: Workshop, data: dict, content_hash: str, signers: list[dict], *, by=None
+) -> Report:
     """Called inside sign()'s transaction with the workshop row locked; `signers`
-    are the complete `state`'s: every leader, each with their signature of it."""
+    are the complete `state`'s: every leader, each with their signature of it.
+    `by` froze it: the last to sign, or whoever made the last one who had not
+    signed stop being a leader."""
     signed = sorted(signers, key=lambda s: (s["signature"].signed_at, s["signature"].pk))
     signatures = [
         {
@@ -226,6 +401,8 @@ def freeze(workshop: Workshop, data: dict, content_hash: str, signers: list[dict
             "role": str(WorkshopRole.LEADER.label),
             "title": s["member"].title,
             "signed_at": s["signature"].signed_at.isoformat(),
+            "reservation": s["signature"].note,
+            "opened_at": s["signature"].opened_at.isoformat() if s["signature"].opened_at else None,
         }
         for s in signed
     ]
@@ -234,14 +411,48 @@ def freeze(workshop: Workshop, data: dict, content_hash: str, signers: list[dict
     workshop.brainstorm_step = ""
     workshop.save(update_fields=["status", "countdown_ends_at", "brainstorm_step", "updated"])
     workshop.votes.filter(is_open=True).update(is_open=False, closed=timezone.now())
-    report = reports.file_report(workshop, data, content_hash, signatures)
+    report = reports.file_report(
+        workshop,
+        data,
+        content_hash,
+        signatures,
+        certificate=completion_certificate(workshop, content_hash, by=by),
+    )
     bump(workshop, step="signoff", facilitation=True)
     record(
         workshop.organization,
-        None,
+        by,
         "workshop.frozen",
         workshop,
         workshop=workshop,
         hash=content_hash,
     )
     return report
+
+
+def completion_certificate(workshop: Workshop, content_hash: str, *, by=None) -> dict:
+    """Every signer event up to now, in order, with who froze the workshop: the
+    record printed as the report's last page and exported with its JSON."""
+    frozen_at = timezone.now()
+    events = SignerEvent.objects.filter(workshop=workshop).select_related("user")
+    return {
+        "format": CERTIFICATE_FORMAT,
+        "content_hash": content_hash,
+        "frozen_at": frozen_at.astimezone(UTC).isoformat(),
+        "frozen_by": (
+            {"name": str(by), "email": by.email} if getattr(by, "is_authenticated", False) else None
+        ),
+        "events": [
+            {
+                "at": event.at.astimezone(UTC).isoformat(),
+                "kind": event.kind,
+                "name": str(event.user),
+                "email": event.user.email,
+                "content_hash": event.content_hash,
+                "ip_address": event.ip_address,
+                "user_agent": event.user_agent,
+                "detail": event.detail,
+            }
+            for event in events
+        ],
+    }

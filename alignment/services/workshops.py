@@ -7,8 +7,16 @@ from django.db import transaction
 from alignment import agenda
 from alignment.domain import coherence
 from alignment.domain.visibility import hidden_answers
-from alignment.models import Organization, Participant, Status, Workshop
-from alignment.services.audit import record
+from alignment.models import (
+    Membership,
+    Organization,
+    Participant,
+    Role,
+    SignerEventKind,
+    Status,
+    Workshop,
+)
+from alignment.services.audit import record, signer_event
 from alignment.services.errors import Refused
 from alignment.services.revision import bump, ensure_editable
 
@@ -60,6 +68,15 @@ def transition(workshop: Workshop, to: str, *, by) -> Workshop:
     workshop.status = to
     workshop.save(update_fields=["status", "updated"])
     bump(workshop, facilitation=True)
+    if to == Status.SIGNING:
+        # Each leader is invited to sign: the first line of their part of the
+        # completion certificate.
+        for member in (
+            Membership.objects.filter(organization_id=workshop.organization_id, role=Role.LEADER)
+            .select_related("user")
+            .order_by("user__display_name", "user_id")
+        ):
+            signer_event(workshop, member.user, SignerEventKind.INVITED)
     record(
         workshop.organization, by, "workshop.status", workshop, workshop=workshop, old=old, new=to
     )

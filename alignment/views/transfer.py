@@ -28,14 +28,29 @@ def export_json(request: HttpRequest, workshop_id) -> HttpResponse:
     access = get_workshop_for_user(request.user, workshop_id)
     workshop = access.workshop
     report = Report.objects.filter(workshop=workshop).first()
+    certificate = None
     if report is not None:
         data, content_hash = report.snapshot, report.content_hash
+        # The record of the signing, beside the content it is about (not in
+        # it: the hash is the snapshot's alone).
+        certificate = {
+            **report.certificate,
+            "signatures": report.signatures,
+            "report_file_sha256": report.pdf_sha256 or None,
+        }
     else:
         require(access.is_lead)
         data, content_hash = signoff.current_content(workshop)
     record(workshop.organization, request.user, "workshop.exported", workshop, workshop=workshop)
+    exported = {
+        "content_hash": content_hash,
+        "snapshot": data,
+        "lineage": snapshot.lineages(workshop),
+    }
+    if certificate is not None:
+        exported["certificate"] = certificate
     body = json.dumps(
-        {"content_hash": content_hash, "snapshot": data, "lineage": snapshot.lineages(workshop)},
+        exported,
         ensure_ascii=False,
         indent=2,
         sort_keys=True,

@@ -182,11 +182,27 @@
 
   function liveElement() { return document.getElementById("live"); }
 
+  // A form someone has typed into (a reservation, a reason) is theirs until sent.
+  function typedInto(form) {
+    return Array.prototype.some.call(form.querySelectorAll("textarea, input[type=text]"), function (field) {
+      return field.value !== field.defaultValue;
+    });
+  }
+
   function keepEditing(html) {
-    var editing = document.querySelectorAll(".item--editing[id]");
-    if (!editing.length) { return html; }
+    var editing = Array.prototype.slice.call(document.querySelectorAll(".item--editing[id]"));
+    document.querySelectorAll("form.keep-while-typing[id]").forEach(function (form) {
+      if (typedInto(form)) { editing.push(form); }
+    });
+    var unfolded = document.querySelectorAll("details[open][id]");
+    if (!editing.length && !unfolded.length) { return html; }
     var template = document.createElement("template");
     template.innerHTML = html;
+    // What someone unfolded stays unfolded when the part around it is renewed.
+    unfolded.forEach(function (local) {
+      var incoming = template.content.querySelector("#" + CSS.escape(local.id));
+      if (incoming && incoming.tagName === "DETAILS") { incoming.setAttribute("open", ""); }
+    });
     editing.forEach(function (local) {
       var incoming = template.content.querySelector("#" + CSS.escape(local.id));
       if (!incoming) { return; }

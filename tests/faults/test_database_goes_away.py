@@ -82,13 +82,17 @@ def test_the_last_signature_and_the_freeze_are_all_or_nothing(
     signing, leader, as_leader, django_capture_on_commit_callbacks
 ):
     content_hash = signoff.current_content(signing)[1]
-    total = writes_of(lambda: signoff.sign(signing, by=leader, content_hash=content_hash))
+    total = writes_of(
+        lambda: signoff.sign(signing, unread_ok=True, by=leader, content_hash=content_hash)
+    )
     assert total >= 5
     with django_capture_on_commit_callbacks(execute=False) as queued:
         fail_at_every_write(
             as_leader,
             total,
-            lambda: as_leader.post(f"/w/{signing.pk}/sign", {"content_hash": content_hash}),
+            lambda: as_leader.post(
+                f"/w/{signing.pk}/sign", {"content_hash": content_hash, "unread": "on"}
+            ),
         )
     assert queued == []  # no report task for a freeze that did not happen
     signing.refresh_from_db()

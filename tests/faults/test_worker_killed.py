@@ -120,7 +120,9 @@ def render_queue(broker, tmp_path, monkeypatch):
 
 
 def sign_and_wait_for_rendering(signing, leader, slow_once) -> tuple[Report, int]:
-    report = signoff.sign(signing, by=leader, content_hash=signoff.current_content(signing)[1])
+    report = signoff.sign(
+        signing, unread_ok=True, by=leader, content_hash=signoff.current_content(signing)[1]
+    )
     assert report is not None, "the only leader's signature freezes the workshop"
     wait_for(lambda: report_status(report.pk) == ReportStatus.RENDERING, 60, "rendering")
     pid = wait_for(lambda: _read(Path(f"{slow_once}.pid")), 30, "the slow render")

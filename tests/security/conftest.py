@@ -235,6 +235,16 @@ def _reorder(values, victim):
 
 def _sign(values, victim):
     workshop = _workshop(values)
+    return {"content_hash": signoff.current_content(workshop)[1], "unread": "on"}
+
+
+def _decline(values, victim):
+    workshop = _workshop(values)
+    return {"content_hash": signoff.current_content(workshop)[1], "reason": "Probe decline"}
+
+
+def _opened(values, victim):
+    workshop = _workshop(values)
     return {"content_hash": signoff.current_content(workshop)[1]}
 
 
@@ -274,6 +284,9 @@ PROBES = {
     "alignment:next_quarter": _constant({}),
     "alignment:compare": _constant({}),
     "alignment:sign": _sign,
+    "alignment:decline": _decline,
+    "alignment:signoff_opened": _opened,
+    "alignment:signoff_draft": _constant({}),
     "alignment:override": _constant({"reason": "Probe override"}),
     "alignment:report_status": _constant({}),
     "alignment:report_pdf": _constant({}),

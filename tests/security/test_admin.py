@@ -75,7 +75,9 @@ def signed_workshop(workshop, lead, leader, django_capture_on_commit_callbacks):
     Workshop.objects.filter(pk=workshop.pk).update(status=Status.SIGNING)
     workshop.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=False):
-        signoff.sign(workshop, by=leader, content_hash=signoff.current_content(workshop)[1])
+        signoff.sign(
+            workshop, unread_ok=True, by=leader, content_hash=signoff.current_content(workshop)[1]
+        )
     workshop.refresh_from_db()
     assert workshop.is_frozen
     return workshop

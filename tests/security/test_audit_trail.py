@@ -29,10 +29,11 @@ def test_signing_and_the_freeze_are_audited(
     AuditEntry.objects.all().delete()
     content_hash = signoff.current_content(signing)[1]
     with django_capture_on_commit_callbacks(execute=True):
-        as_leader.post(f"/w/{signing.pk}/sign", {"content_hash": content_hash})
+        as_leader.post(f"/w/{signing.pk}/sign", {"content_hash": content_hash, "unread": "on"})
     assert actions(workshop=signing) == [
         ("signoff.signed", "Leo Leader"),
-        ("workshop.frozen", ""),
+        # The last signature froze it: its signer is who froze it.
+        ("workshop.frozen", "Leo Leader"),
     ]
     signed = AuditEntry.objects.get(action="signoff.signed")
     assert signed.detail["hash"] == content_hash
@@ -42,7 +43,9 @@ def test_exports_and_report_downloads_are_audited(
     signing, as_leader, as_lead, leader, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        signoff.sign(signing, by=leader, content_hash=signoff.current_content(signing)[1])
+        signoff.sign(
+            signing, unread_ok=True, by=leader, content_hash=signoff.current_content(signing)[1]
+        )
     AuditEntry.objects.all().delete()
     assert as_lead.get(f"/w/{signing.pk}/export.json").status_code == 200
     response = as_leader.get(f"/w/{signing.pk}/report.pdf")

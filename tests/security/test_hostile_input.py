@@ -153,7 +153,7 @@ def test_signing(room, as_leader, lead):
     workshops.transition(w, "signing", by=lead)
     w.refresh_from_db()
     content_hash = signoff.current_content(w)[1]
-    hammer(as_leader, "post", f"/w/{w.pk}/sign", {"content_hash": content_hash})
+    hammer(as_leader, "post", f"/w/{w.pk}/sign", {"content_hash": content_hash, "unread": "on"})
 
 
 def test_adding_members_and_changing_roles(room, as_org_admin, leader):

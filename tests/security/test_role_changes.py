@@ -73,7 +73,8 @@ def test_a_lead_demoted_to_leader_no_longer_facilitates_or_reads_the_audit_log(
 def _sign(user, workshop):
     content_hash = signoff.current_content(workshop)[1]
     return client_for(user).post(
-        reverse("alignment:sign", args=[workshop.pk]), {"content_hash": content_hash}
+        reverse("alignment:sign", args=[workshop.pk]),
+        {"content_hash": content_hash, "unread": "on"},
     )
 
 

@@ -149,7 +149,9 @@ def test_only_the_lead_could_open_a_brainstorm_at_all(request, signing, who, ref
 
 
 def test_it_refuses_to_open_a_brainstorm_on_a_signed_workshop(signing, leader, as_lead):
-    signoff.sign(signing, by=leader, content_hash=signoff.current_content(signing)[1])
+    signoff.sign(
+        signing, unread_ok=True, by=leader, content_hash=signoff.current_content(signing)[1]
+    )
     assert status_of(signing) == Status.SIGNED
     response = as_lead.post(f"/w/{signing.pk}/s/persona/facilitate/brainstorm", follow=True)
     assert "signed and frozen" in page(response)
@@ -163,7 +165,9 @@ def test_it_refuses_to_open_a_brainstorm_on_a_signed_workshop(signing, leader, a
 def test_a_leader_cannot_sign_while_answers_are_hidden(signing, lead, leader, as_leader):
     Persona.objects.create(workshop=signing, title="Hidden", author=lead, revealed=False)
     content_hash = signoff.current_content(signing)[1]
-    response = as_leader.post(f"/w/{signing.pk}/sign", {"content_hash": content_hash}, follow=True)
+    response = as_leader.post(
+        f"/w/{signing.pk}/sign", {"content_hash": content_hash, "unread": "on"}, follow=True
+    )
     assert REVEAL_FIRST in page(response)
     assert not Signature.objects.filter(workshop=signing).exists()
     assert status_of(signing) == Status.SIGNING
@@ -172,12 +176,14 @@ def test_a_leader_cannot_sign_while_answers_are_hidden(signing, lead, leader, as
 def test_a_leader_cannot_sign_while_a_brainstorm_is_open(signing, leader, as_leader):
     force(signing, brainstorm_step="persona")
     content_hash = signoff.current_content(signing)[1]
-    response = as_leader.post(f"/w/{signing.pk}/sign", {"content_hash": content_hash}, follow=True)
+    response = as_leader.post(
+        f"/w/{signing.pk}/sign", {"content_hash": content_hash, "unread": "on"}, follow=True
+    )
     assert REVEAL_FIRST in page(response)
     assert not Signature.objects.filter(workshop=signing).exists()
     # The service itself refuses, whichever path calls it.
     with pytest.raises(Refused, match=REVEAL_FIRST):
-        signoff.sign(signing, by=leader, content_hash=content_hash)
+        signoff.sign(signing, unread_ok=True, by=leader, content_hash=content_hash)
 
 
 @pytest.mark.parametrize(
@@ -187,7 +193,7 @@ def test_no_one_else_signs_hidden_content_either(request, signing, lead, who, re
     Persona.objects.create(workshop=signing, title="Hidden", author=lead, revealed=False)
     content_hash = signoff.current_content(signing)[1]
     response = request.getfixturevalue(who).post(
-        f"/w/{signing.pk}/sign", {"content_hash": content_hash}
+        f"/w/{signing.pk}/sign", {"content_hash": content_hash, "unread": "on"}
     )
     assert response.status_code == refused
     assert not Signature.objects.filter(workshop=signing).exists()

@@ -114,7 +114,10 @@ def signed_report(filled_workshop, lead, leader, django_capture_on_commit_callba
     filled_workshop.save()
     with django_capture_on_commit_callbacks(execute=True):
         report = signoff.sign(
-            filled_workshop, by=leader, content_hash=signoff.current_content(filled_workshop)[1]
+            filled_workshop,
+            unread_ok=True,
+            by=leader,
+            content_hash=signoff.current_content(filled_workshop)[1],
         )
     report.refresh_from_db()
     return report

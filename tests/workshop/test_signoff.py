@@ -16,50 +16,9 @@ from alignment.models import Persona, Report, ReportStatus, Signature, Status
 from alignment.services import facilitation, items, quarters, signoff, workshops
 from alignment.services.errors import Frozen, Refused
 from alignment.tasks import render_report
-from tests.factories import MembershipFactory, UserFactory
-from tests.workshop.builders import build_coherent
+from tests.workshop.conftest import current_hash
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_leader(organization, workshop):
-    user = UserFactory(email="leader2@acme.test", display_name="Lea Second")
-    MembershipFactory(organization=organization, user=user, title="CFO")
-    workshop.participants.create(user=user)
-    return user
-
-
-@pytest.fixture
-def signing(coherent_workshop, lead):
-    workshops.transition(coherent_workshop, Status.REVIEW, by=lead)
-    workshops.transition(coherent_workshop, Status.SIGNING, by=lead)
-    coherent_workshop.refresh_from_db()
-    return coherent_workshop
-
-
-@pytest.fixture
-def coherent_workshop(workshop, lead):
-    return build_coherent(workshop, lead)
-
-
-def current_hash(workshop):
-    workshop.refresh_from_db()
-    return signoff.current_content(workshop)[1]
-
-
-@pytest.fixture
-def sign(django_capture_on_commit_callbacks):
-    """Sign as a user; the report task queued on commit runs (eagerly) right away."""
-
-    def _sign(workshop, user):
-        with django_capture_on_commit_callbacks(execute=True):
-            report = signoff.sign(workshop, by=user, content_hash=current_hash(workshop))
-        if report is not None:
-            report.refresh_from_db()
-        return report
-
-    return _sign
 
 
 def test_signing_opens_only_without_blockers_or_with_an_override(workshop, lead):
@@ -100,7 +59,7 @@ def test_only_leaders_sign(signing, lead, observer, sign):
 
 def test_a_stale_hash_is_refused(signing, leader, sign):
     with pytest.raises(Refused, match="content changed"):
-        signoff.sign(signing, by=leader, content_hash="0" * 64)
+        signoff.sign(signing, unread_ok=True, by=leader, content_hash="0" * 64)
     assert not Signature.objects.exists()
 
 
@@ -271,7 +230,9 @@ def test_only_the_lead_exports_before_sign_off(as_lead, as_leader, as_observer, 
 def test_leaders_sign_through_the_page(as_leader, signing, leader, second_leader):
     page = as_leader.get(f"/w/{signing.pk}/s/signoff/").content.decode()
     content_hash = re.search(r'name="content_hash" value="([0-9a-f]{64})"', page).group(1)
-    response = as_leader.post(f"/w/{signing.pk}/sign", {"content_hash": content_hash}, follow=True)
+    response = as_leader.post(
+        f"/w/{signing.pk}/sign", {"content_hash": content_hash, "unread": "on"}, follow=True
+    )
     assert "Signed. Waiting for the other leaders." in response.content.decode()
     assert Signature.objects.filter(signer=leader, voided_at__isnull=True).exists()
 
@@ -305,7 +266,7 @@ def test_the_last_signer_signs_the_content_built_under_the_lock_for_the_one_befo
     real = signoff.coherence.load
     monkeypatch.setattr(signoff.coherence, "load", lambda ws: built.append(ws) or real(ws))
     with django_capture_on_commit_callbacks(execute=True):
-        report = signoff.sign(signing, by=second_leader, content_hash=seen)
+        report = signoff.sign(signing, unread_ok=True, by=second_leader, content_hash=seen)
     assert built == []  # the same state: nothing rebuilt
     report.refresh_from_db()
     assert report.content_hash == snapshot.content_hash(report.snapshot)
@@ -320,4 +281,4 @@ def test_a_change_the_revision_does_not_count_still_changes_what_is_signed(
     organization.name = "Acme Renamed"  # quoted by the snapshot; not a workshop change
     organization.save()
     with pytest.raises(Refused, match="content changed"):
-        signoff.sign(signing, by=second_leader, content_hash=seen)
+        signoff.sign(signing, unread_ok=True, by=second_leader, content_hash=seen)

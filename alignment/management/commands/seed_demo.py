@@ -84,6 +84,8 @@ class Command(BaseCommand):
         workshop.refresh_from_db()
         for signer in signoff.required_signers(workshop):
             _data, content_hash = signoff.current_content(workshop)
+            # Each leader reads what they sign, then signs it.
+            signoff.open_content(workshop, by=signer.user, content_hash=content_hash)
             signoff.sign(workshop, by=signer.user, content_hash=content_hash)
         workshop.refresh_from_db()
         return workshop
