@@ -614,6 +614,38 @@ class OverrideForm(CleansUserText, forms.Form):
         return _clean_text(self.cleaned_data["reason"], required=False)
 
 
+class SignForm(CleansUserText, forms.Form):
+    content_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    reservation = forms.CharField(
+        label=_("Reservation (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        help_text=_("You sign, and the report shows your reservation next to your signature."),
+    )
+    # The leader's answer when asked whether they sign without having read it.
+    unread = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_reservation(self) -> str:
+        return _clean_text(self.cleaned_data["reservation"], required=False)
+
+
+class DeclineForm(CleansUserText, forms.Form):
+    content_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        help_text=_(
+            "The workshop cannot be frozen while you decline. The lead and the record show your reason."
+        ),
+    )
+
+    def clean_reason(self) -> str:
+        return _clean_text(self.cleaned_data["reason"], required=True)
+
+
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
 

@@ -23,11 +23,17 @@ from alignment.report.render import render_report_pdf
 logger = logging.getLogger(__name__)
 
 
-def file_report(workshop, snapshot: dict, content_hash: str, signatures: list[dict]) -> Report:
+def file_report(
+    workshop, snapshot: dict, content_hash: str, signatures: list[dict], *, certificate: dict
+) -> Report:
     """The signed record of a workshop, queued for its PDF: the render starts once
     the freeze has committed (a rolled-back freeze renders nothing)."""
     report = Report.objects.create(
-        workshop=workshop, snapshot=snapshot, content_hash=content_hash, signatures=signatures
+        workshop=workshop,
+        snapshot=snapshot,
+        content_hash=content_hash,
+        signatures=signatures,
+        certificate=certificate,
     )
     transaction.on_commit(lambda: render_report.delay(str(report.pk)))
     return report
@@ -55,6 +61,7 @@ def render_pdf_for(report: Report) -> None:
         shown,
         signatures=report.signatures,
         content_hash=report.content_hash,
+        certificate=report.certificate,
         generated_at=report.created,
     )
     name = f"reports/{report.pk}.pdf"
