@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from alignment.checks import report_seal_check
 
 
 class AlignmentConfig(AppConfig):
@@ -15,3 +18,4 @@ class AlignmentConfig(AppConfig):
         from alignment.realtime import signals
 
         signals.connect()
+        checks.register(report_seal_check, checks.Tags.security)

@@ -121,6 +121,32 @@ DEFAULT_FROM_EMAIL = env.str(
     **_dev_default("cvm-align <cvm-align@localhost>"),
     validate=lambda value: _check("@" in value, "must be an address, e.g. cvm@example.com"),
 )
+# The seal of the signed reports (alignment/report/seal.py): a PKCS#12 file with
+# the organisation's certificate and key. Without one, a self-signed certificate
+# is made on first use in REPORT_SIGNING_HOME, outside the code, and kept there:
+# web and worker processes must share that folder (the worker seals, the web
+# checks uploaded PDFs against it). `manage.py check` warns about it in production.
+REPORT_SIGNING_P12 = env.str(
+    "REPORT_SIGNING_P12",
+    default="",
+    validate=lambda path: _check(
+        path == "" or Path(path).expanduser().is_file(), "must name a readable PKCS#12 file"
+    ),
+)
+REPORT_SIGNING_PASSPHRASE = env.str("REPORT_SIGNING_PASSPHRASE", default="")
+# A time-stamp server (RFC 3161) makes the seal PAdES B-T; empty, B-B.
+REPORT_SIGNING_TSA_URL = env.str(
+    "REPORT_SIGNING_TSA_URL",
+    default="",
+    validate=lambda url: _check(
+        url == "" or url.startswith(("http://", "https://")), "must be an http(s):// URL"
+    ),
+)
+REPORT_SIGNING_HOME = env.path(
+    "REPORT_SIGNING_HOME", default=Path.home() / ".local" / "share" / "cvm-align"
+)
+# The organisation that runs this instance: the O= of the self-signed seal.
+CVM_ORGANISATION = env.str("CVM_ORGANISATION", default="")
 
 try:
     env.seal()
@@ -372,6 +398,10 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko logs every signature that fails a check with its traceback; on
+        # the verify page a broken or foreign signature is an answer, not a fault.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }
 

@@ -4,6 +4,7 @@ environment says otherwise (CI sets DATABASE_URL and CELERY_BROKER_URL)."""
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "true")
 
@@ -19,6 +20,16 @@ if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL", "").startswith
     # Redis pub/sub is shared by every database number: a prefix of its own too.
     os.environ["CHANNEL_PREFIX"] = f"cvm-test-{_xdist_worker}"
 
+# The report seal: a self-signed certificate of the tests' own, made on first use in
+# a temporary folder per worker (never in $HOME), whatever the developer's .env
+# says. Set in the environment, so a worker process a test starts seals with the
+# same certificate.
+os.environ["REPORT_SIGNING_HOME"] = os.path.join(
+    tempfile.gettempdir(), f"cvm-align-test-seal-{_xdist_worker or 'main'}"
+)
+for _name in ("REPORT_SIGNING_P12", "REPORT_SIGNING_PASSPHRASE", "REPORT_SIGNING_TSA_URL"):
+    os.environ[_name] = ""
+
 from cvm_align.settings import *  # noqa: E402, F403
 
 # On SQLite the test database is a file, not the default shared in-memory one: the
@@ -26,8 +37,6 @@ from cvm_align.settings import *  # noqa: E402, F403
 # cache locks whole tables between connections ("database table is locked")
 # instead of waiting for the lock as a file database does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    import tempfile
-
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(
             tempfile.gettempdir(), f"cvm-align-test-{_xdist_worker or 'main'}.sqlite3"

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from alignment.report.seal import create_self_signed
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,6 +38,9 @@ _CONFIG_VARS = {
     "MEDIA_ROOT",
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
+    "REPORT_SIGNING_P12",
+    "REPORT_SIGNING_PASSPHRASE",
+    "REPORT_SIGNING_TSA_URL",
 }
 GOOD_KEY = secrets.token_urlsafe(60)
 PRODUCTION = {
@@ -82,8 +87,19 @@ def test_a_short_secret_key_is_refused_in_production():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_production_settings_pass_the_deploy_checklist_without_warnings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def test_production_settings_pass_the_deploy_checklist_without_warnings(tmp_path):
+    # With the organisation's own seal certificate (without one, a warning: see
+    # tests/report/test_seal.py).
+    seal = create_self_signed(tmp_path / "seal.p12", organisation="Acme", passphrase=b"pass")
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        REPORT_SIGNING_P12=str(seal),
+        REPORT_SIGNING_PASSPHRASE="pass",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
