@@ -1,8 +1,13 @@
 """The signed alignment report: HTML from the frozen snapshot, then a PDF by WeasyPrint.
 
 `render_report_pdf` is the whole of it: the context (`context`), the templates,
-and WeasyPrint with the safe fetcher (`fetcher`). Nothing here reads the
-database, so the PDF shows exactly the content the leaders signed.
+WeasyPrint with the safe fetcher (`fetcher`), and the seal (`seal`). Nothing here
+reads the database, so the PDF shows exactly the content the leaders signed.
+
+The PDF is PDF/A-3b and tagged, and carries the signed content itself: the
+canonical JSON of the snapshot, embedded as the associated file `snapshot.json`
+(relationship /Data), whose SHA-256 is the content hash printed on it. A signed
+report is then sealed (PAdES, `seal.seal_pdf`); a draft is not.
 """
 
 from __future__ import annotations
@@ -11,16 +16,24 @@ import gc
 import os
 import threading
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
+from alignment.domain.snapshot import canonical_json
+from alignment.models import Status
+from alignment.report import seal
 from alignment.report.context import certificate_context, report_context
 from alignment.report.fetcher import BASE_URL, SafeURLFetcher
+
+ATTACHMENT_NAME = "snapshot.json"
+ATTACHMENT_DESCRIPTION = (
+    "The signed content of this report: the canonical JSON whose SHA-256 is its content hash"
+)
 
 
 def render_report_html(
@@ -41,9 +54,7 @@ def render_report_html(
     language = snapshot["workshop"].get("language") or settings.LANGUAGE_CODE
     with translation.override(language):
         context = report_context(snapshot, signatures, content_hash, generated_at)
-        context.update(
-            certificate_context(certificate, sealed_by=sealed_by), draft=draft
-        )
+        context.update(certificate_context(certificate, sealed_by=sealed_by), draft=draft)
         return render_to_string("report/report.html", context)
 
 
@@ -58,19 +69,57 @@ def render_report_pdf(
 ) -> bytes:
     """The report as PDF bytes; fetches nothing but the app's own static files.
 
+    `snapshot` is the content as signed (`Report.snapshot`): the PDF embeds its
+    canonical JSON verbatim, and shows the workshop as signed unless `draft`.
+    A signed report is sealed with this instance's certificate; a draft (read
+    before signing) is the same PDF/A file without the seal.
+
     The same arguments give the same bytes, however often and wherever it runs:
-    the font subsets carry `generated_at`, not the time of the render."""
+    the font subsets, the attachment and the seal carry `generated_at`, not the
+    time of the render (but see `seal.seal_pdf` about a time-stamp server)."""
+    shown = snapshot
+    sealed_by = None
+    if not draft:
+        shown = {**snapshot, "workshop": {**snapshot["workshop"], "status": Status.SIGNED}}
+        sealed_by = seal.identity()
     with cyclic_gc_paused():
         html = render_report_html(
-            snapshot,
+            shown,
             signatures=signatures,
             content_hash=content_hash,
             generated_at=generated_at,
             certificate=certificate,
             draft=draft,
+            sealed_by=sealed_by,
         )
         with font_timestamps(generated_at):
-            return render_with(html)
+            pdf = _write_pdf_a(html, canonical_json(snapshot).encode("utf-8"), generated_at)
+        if draft:
+            return pdf
+        return seal.seal_pdf(pdf, at=generated_at)
+
+
+def _write_pdf_a(html: str, content: bytes, moment: datetime) -> bytes:
+    """WeasyPrint's PDF/A-3b, tagged, with `content` as the associated file."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher())
+    # An attachment is read once, by the render it is given to: a new one each time.
+    # Its dates are the report's, so that the bytes do not change with the clock.
+    moment = moment.astimezone(UTC)
+    attachment = Attachment(
+        string=content,
+        url_fetcher=SafeURLFetcher(),
+        name=ATTACHMENT_NAME,
+        description=ATTACHMENT_DESCRIPTION,
+        created=moment,
+        modified=moment,
+        relationship="Data",
+    )
+    return document.write_pdf(
+        font_config=_font_config(),
+        pdf_variant="pdf/a-3b",
+        pdf_tags=True,
+        attachments=[attachment],
+    )
 
 
 def render_with(html: str) -> bytes:
