@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from alignment.models import Report, ReportStatus, Status
+from alignment.models import Report, ReportStatus
 from alignment.realtime.signals import workshop_changed
 from alignment.report.render import render_report_pdf
 
@@ -50,15 +50,13 @@ def render_pdf_for(report: Report) -> None:
     Safe to run twice: the file has a fixed name and replaces any earlier one, and
     the same snapshot renders to the same bytes (the PDF is dated by the report,
     not by the render), so a retried or redelivered task leaves one file with the
-    same SHA-256.
+    same SHA-256 (unless a time-stamp server dates each seal: see
+    alignment.report.seal).
     """
     _set_status(report, ReportStatus.RENDERING, attempts=report.attempts + 1)
-    shown = {
-        **report.snapshot,
-        "workshop": {**report.snapshot["workshop"], "status": Status.SIGNED},
-    }
+    # The snapshot as signed: the PDF carries it verbatim and shows it as signed.
     pdf = render_report_pdf(
-        shown,
+        report.snapshot,
         signatures=report.signatures,
         content_hash=report.content_hash,
         certificate=report.certificate,
