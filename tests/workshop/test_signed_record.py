@@ -8,9 +8,11 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from alignment import agenda
+from alignment import agenda, demo
 from alignment.forms import PersonaForm
 from alignment.models import (
     Decision,
@@ -21,6 +23,7 @@ from alignment.models import (
     SignerEventKind,
     Status,
 )
+from alignment.realtime import signals
 from alignment.services import facilitation, items, people, signoff
 from alignment.services.audit import Client
 from alignment.services.errors import Refused
@@ -386,3 +389,30 @@ def test_no_draft_while_answers_are_hidden(workshop, lead, as_leader):
     response = as_leader.get(f"/w/{workshop.pk}/signoff/draft.pdf", follow=True)
     assert response.redirect_chain
     assert "Reveal the answers" in response.content.decode()
+
+
+# The page's cost ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["as_lead", "as_leader", "as_observer"])
+def test_the_sign_off_page_costs_the_same_with_five_times_the_content(
+    who, request, second_leader, signing, leader, lead, django_assert_max_num_queries
+):
+    client = request.getfixturevalue(who)
+    signoff.decline(signing, by=second_leader, content_hash=current_hash(signing), reason="No.")
+    signoff.open_content(signing, by=leader, content_hash=current_hash(signing))
+
+    def queries() -> int:
+        client.get(signoff_url(signing))  # warm the session
+        signals.workshop_changed(signing.pk)  # as after any change: rendered afresh
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(signoff_url(signing)).status_code == 200
+        return len(captured)
+
+    at_1x = queries()
+    # Five times the content (which voids the decline: it is given again).
+    demo.build_workshop(signing, author=lead, scale=4)
+    signoff.decline(signing, by=second_leader, content_hash=current_hash(signing), reason="No.")
+    with django_assert_max_num_queries(at_1x):
+        assert client.get(signoff_url(signing)).status_code == 200
+    assert queries() == at_1x
