@@ -8,7 +8,7 @@ from typing import Any
 
 # The budgets of DESIGN.md ("Non-functional budgets") and issues 8 and 17.
 PAGE_RATIO = {1: 10.0, 10: 15.0}
-PDF_RATIO = 1.3
+PDF_RATIO = 1.2
 SIGN_RATIO = 100.0
 # Issue 17's load scenarios: change-to-screen p99, POST p99, following p99 (ms).
 A_SCREEN_MS, A_POST_MS = 250.0, 300.0
@@ -252,9 +252,11 @@ def poll_budget(phases: dict[int, dict[str, Any]]) -> Budget:
 def pdf_budget(phases: dict[int, dict[str, Any]]) -> Budget:
     pdf = phases[1]["report_pdf"]
     met = pdf["ratio"] <= PDF_RATIO
+    seal_s = pdf.get("seal_s")
+    sealing = f", the seal {seal_s * 1000:.0f} ms" if seal_s is not None else ""
     row = Row(
-        "report PDF, Q3 at scale 1",
-        f"{pdf['median_s']:.2f} s = {times(pdf['ratio'])}",
+        "report PDF (PDF/A-3b, tags, snapshot, seal), Q3 at scale 1",
+        f"{pdf['median_s']:.2f} s = {pdf['ratio']:.2f}x{sealing}",
         f"WeasyPrint alone {pdf['baseline_s']:.2f} s",
         f"<= {PDF_RATIO:g}x",
         met,
@@ -265,7 +267,10 @@ def pdf_budget(phases: dict[int, dict[str, Any]]) -> Budget:
         met,
         row.value,
         [row],
-        legend="render_report_pdf() of the signed Q3 snapshot vs render_with() of its HTML",
+        legend=(
+            "render_report_pdf() of the signed Q3 snapshot, sealed, vs render_with() of its "
+            "HTML (plain WeasyPrint: no PDF/A, tags, attachment or seal)"
+        ),
     )
 
 
