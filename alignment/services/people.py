@@ -27,7 +27,7 @@ from alignment.models.accounts import (
     normalize_email,
     validate_email_address,
 )
-from alignment.services import signoff
+from alignment.services import signoff, workshops
 from alignment.services.audit import record
 from alignment.services.errors import InvitationGone, Refused
 
@@ -84,7 +84,7 @@ def change_role(membership: Membership, role: str, *, by) -> Membership:
         for workshop in Workshop.objects.filter(
             organization_id=membership.organization_id, status=Status.SIGNING
         ):
-            signoff.invite_signers(workshop, [membership])
+            workshops.invite_to_sign(workshop, [membership], by=by)
     return membership
 
 

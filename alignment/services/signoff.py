@@ -117,14 +117,6 @@ def state(workshop: Workshop, content_hash: str, *, has_blockers: bool) -> SignO
     )
 
 
-def invite_signers(workshop: Workshop, members: list[Membership]) -> None:
-    """A leader joined while signing is open: they are invited to sign, a line of
-    the completion certificate (`workshops.transition` invites the leaders when
-    signing opens)."""
-    for member in members:
-        signer_event(workshop, member.user, SignerEventKind.INVITED)
-
-
 @transaction.atomic
 def set_override(workshop: Workshop, reason: str, *, by) -> None:
     ensure_editable(workshop)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 
 from alignment import agenda
 from alignment.domain import coherence
@@ -19,6 +26,8 @@ from alignment.models import (
 from alignment.services.audit import record, signer_event
 from alignment.services.errors import Refused
 from alignment.services.revision import bump, ensure_editable
+
+logger = logging.getLogger(__name__)
 
 TRANSITIONS = {
     Status.DRAFT: {Status.LIVE},
@@ -48,7 +57,10 @@ def create_workshop(
 
 
 @transaction.atomic
-def transition(workshop: Workshop, to: str, *, by) -> Workshop:
+def transition(workshop: Workshop, to: str, *, by, link_for=None) -> Workshop:
+    """Move the workshop to another status. Opening signing invites every leader
+    to sign; `link_for` (the request's build_absolute_uri) makes the link their
+    invitation mails."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if to not in Status.values:
         raise Refused("no_such_status")
@@ -69,14 +81,12 @@ def transition(workshop: Workshop, to: str, *, by) -> Workshop:
     workshop.save(update_fields=["status", "updated"])
     bump(workshop, facilitation=True)
     if to == Status.SIGNING:
-        # Each leader is invited to sign: the first line of their part of the
-        # completion certificate.
-        for member in (
-            Membership.objects.filter(organization_id=workshop.organization_id, role=Role.LEADER)
-            .select_related("user")
-            .order_by("user__display_name", "user_id")
-        ):
-            signer_event(workshop, member.user, SignerEventKind.INVITED)
+        leaders = Membership.objects.filter(
+            organization_id=workshop.organization_id, role=Role.LEADER
+        ).select_related("user")
+        invite_to_sign(
+            workshop, leaders.order_by("user__display_name", "user_id"), by=by, link_for=link_for
+        )
     record(
         workshop.organization, by, "workshop.status", workshop, workshop=workshop, old=old, new=to
     )
@@ -100,3 +110,41 @@ def save_flavor_answers(workshop: Workshop, answers: dict[str, str], *, by) -> N
         workshop=workshop,
         old=str(old.headline) if old else None,
     )
+
+
+def invite_to_sign(workshop: Workshop, members, *, by, link_for=None) -> None:
+    """Invite leaders to sign: the first line of each one's part of the completion
+    certificate and, with `link_for`, a message with the link to the sign-off
+    page, in the workshop's language, sent once the transaction has committed."""
+    members = list(members)
+    for member in members:
+        signer_event(workshop, member.user, SignerEventKind.INVITED)
+    if link_for is None or not members:
+        return
+    context = {
+        "organization": workshop.organization.name,
+        "quarter": workshop.quarter,
+        "title": workshop.title,
+        "lead": str(by) if getattr(by, "is_authenticated", False) else "",
+        "link": link_for(reverse("alignment:step", args=[workshop.pk, "signoff"])),
+    }
+    language = workshop.language or settings.LANGUAGE_CODE
+    addresses = [member.user.email for member in members]
+
+    def send() -> None:
+        with translation.override(language):
+            subject = " ".join(
+                render_to_string("alignment/email/sign_subject.txt", context).split()
+            )
+            text = render_to_string("alignment/email/sign.txt", context)
+            html = render_to_string("alignment/email/sign.html", context)
+        for address in addresses:
+            message = EmailMultiAlternatives(subject, text, to=[address])
+            message.attach_alternative(html, "text/html")
+            try:
+                message.send()
+            except Exception:
+                # The invitation is on record; the sign-off page is open to them.
+                logger.exception("Could not send the invitation to sign to %s", address)
+
+    transaction.on_commit(send)

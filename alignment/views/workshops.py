@@ -105,7 +105,10 @@ def workshop_status(request: HttpRequest, workshop_id) -> HttpResponse:
     require(access.is_lead)
     try:
         workshop = workshops.transition(
-            access.workshop, request.POST.get("status", ""), by=request.user
+            access.workshop,
+            request.POST.get("status", ""),
+            by=request.user,
+            link_for=request.build_absolute_uri,
         )
     except Refused as error:
         messages.error(request, error.message)

@@ -418,3 +418,20 @@ def test_the_sign_off_page_costs_the_same_with_five_times_the_content(
     cache.clear()
     signoff.decline(signing, by=second_leader, content_hash=current_hash(signing), reason="No.")
     assert queries() == at_1x
+
+
+# The invitation to sign is mailed ----------------------------------------------------
+
+
+def test_opening_signing_mails_each_leader_a_link(
+    second_leader, coherent_workshop, as_lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = f"/w/{coherent_workshop.pk}/status"
+    with django_capture_on_commit_callbacks(execute=True):
+        as_lead.post(url, {"status": Status.REVIEW})
+        as_lead.post(url, {"status": Status.SIGNING})
+    assert sorted(m.to[0] for m in mailoutbox) == ["leader2@acme.test", "leader@acme.test"]
+    message = mailoutbox[0]
+    assert message.subject == f"Please sign the {coherent_workshop.quarter} alignment of Acme Telco"
+    assert f"http://testserver/w/{coherent_workshop.pk}/s/signoff/" in message.body
+    assert "Lena Lead opened signing" in message.body
