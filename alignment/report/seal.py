@@ -49,7 +49,12 @@ SEAL_FILE = "report-seal.p12"
 COMMON_NAME = "cvm-align report seal"
 FIELD_NAME = "cvm-align seal"
 REASON = "Sealed by cvm-align: the report exactly as its leadership team signed it"
-VALID_FOR = timedelta(days=3653)  # ten years
+VALID_FOR = timedelta(days=3653)  # ten years from the day it is made
+# ...and valid since before any report it may seal: a report keeps its own date when
+# it is rendered again (the seal is dated by the report, not by the render), and a
+# PDF reader checks the certificate as of that date. So a certificate made today
+# can seal again a report signed last year.
+VALID_FROM = datetime(2020, 1, 1, tzinfo=UTC)
 KEY_BITS = 3072
 TSA_TIMEOUT_S = 10
 # Room for the signature container (CMS), written as hex: twice the DER size. The
@@ -73,7 +78,7 @@ def certificate_path() -> Path:
     """The PKCS#12 file the reports are sealed with (it may not exist yet)."""
     if settings.REPORT_SIGNING_P12:
         return Path(settings.REPORT_SIGNING_P12).expanduser()
-    return Path(settings.REPORT_SIGNING_HOME).expanduser() / SEAL_FILE
+    return default_path()
 
 
 def is_configured() -> bool:
@@ -194,7 +199,7 @@ def create_self_signed(
     path: Path | str, *, organisation: str, passphrase: bytes, overwrite: bool = False
 ) -> Path:
     """A new self-signed seal certificate (RSA 3072, digital signature and non
-    repudiation, ten years) as a PKCS#12 file at `path`, mode 0600.
+    repudiation, ten years from now) as a PKCS#12 file at `path`, mode 0600.
 
     The file appears whole or not at all (written beside it, then linked into
     place); without `overwrite`, FileExistsError if `path` exists, even when
@@ -225,8 +230,7 @@ def create_self_signed(
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        # An hour of slack for clocks a little behind this one.
-        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_before(VALID_FROM)
         .not_valid_after(now + VALID_FOR)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(usage, critical=True)
@@ -277,24 +281,35 @@ def _creation_lock(folder: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def ensure_self_signed(path: Path | None = None) -> Path:
-    """The self-signed certificate at `path` (by default the one in
-    REPORT_SIGNING_HOME), made now if it does not exist yet.
+def default_path() -> Path:
+    """Where the self-signed certificate lives: REPORT_SIGNING_HOME/report-seal.p12."""
+    return Path(settings.REPORT_SIGNING_HOME).expanduser() / SEAL_FILE
+
+
+def make_self_signed(path: Path, *, organisation: str, overwrite: bool = False) -> Path:
+    """A self-signed certificate at `path` with a new random passphrase beside it
+    (both mode 0600). FileExistsError if one is there already, unless `overwrite`.
 
     Processes that race to make it end with one certificate: they take turns
     under a lock, the passphrase is in place before the certificate appears, and
     a reader that finds the certificate finds its passphrase too."""
-    path = path or Path(settings.REPORT_SIGNING_HOME).expanduser() / SEAL_FILE
-    if path.exists():
-        return path
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with _creation_lock(path.parent):
-        if not path.exists():
-            passphrase = secrets.token_urlsafe(32).encode()
-            write_private_file(passphrase_path(path), passphrase, overwrite=True)
-            create_self_signed(
-                path, organisation=settings.CVM_ORGANISATION or "cvm-align", passphrase=passphrase
-            )
+        if path.exists() and not overwrite:
+            raise FileExistsError(path)
+        passphrase = secrets.token_urlsafe(32).encode()
+        write_private_file(passphrase_path(path), passphrase, overwrite=True)
+        create_self_signed(path, organisation=organisation, passphrase=passphrase, overwrite=True)
+    return path
+
+
+def ensure_self_signed() -> Path:
+    """The self-signed certificate in REPORT_SIGNING_HOME, made now if there is
+    none yet (by this process, or by another one a moment ago)."""
+    path = default_path()
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            make_self_signed(path, organisation=settings.CVM_ORGANISATION or "cvm-align")
     return path
 
 
@@ -302,11 +317,19 @@ _loaded: dict[tuple, SealCertificate] = {}
 _loaded_lock = threading.Lock()
 
 
-def load() -> SealCertificate:
+def load(*, create: bool = True) -> SealCertificate | None:
     """This instance's seal certificate, opened once per process and again only
-    when its file changes; the self-signed one is made on first use."""
+    when its file changes; the self-signed one is made on first use (or, with
+    `create=False`, None while there is none)."""
     configured = is_configured()
-    path = certificate_path() if configured else ensure_self_signed()
+    if configured:
+        path = certificate_path()
+    elif create:
+        path = ensure_self_signed()
+    else:
+        path = default_path()
+        if not path.exists():
+            return None
     try:
         stat = path.stat()
     except OSError as error:
