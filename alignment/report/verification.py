@@ -194,7 +194,7 @@ class Inspection:
             Check(
                 _("The signed content hashes to the hash the document prints"),
                 self.content_matches if content else None,
-                f"{_('printed')}: {self.printed_hash}" if self.printed_hash else "",
+                _("printed: %(hash)s") % {"hash": self.printed_hash} if self.printed_hash else "",
             ),
         ]
 
