@@ -18,7 +18,8 @@ RUN DEBUG=false SECRET_KEY=build-only-secret-key-not-used-at-run-time-0123456789
         ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
         EMAIL_URL=dummy:// DEFAULT_FROM_EMAIL=build@localhost \
         python manage.py collectstatic --noinput \
-    && useradd --create-home --uid 1000 app && mkdir -p /app/media && chown app /app/media
+    && useradd --create-home --uid 1000 app && mkdir -p /app/media /app/seal \
+    && chown app /app/media /app/seal && chmod 700 /app/seal
 USER app
 
 EXPOSE 8000
