@@ -17,6 +17,7 @@ a PKCS#12 and converting a key costs more than the signature itself.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import hashlib
@@ -24,6 +25,7 @@ import io
 import os
 import secrets
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -428,6 +430,17 @@ def seal_pdf(pdf: bytes, *, at: datetime) -> bytes:
     sealer = _Sealer(metadata, seal.signer, timestamper=timestamper, at=at.astimezone(UTC))
     writer = _SealWriter(io.BytesIO(pdf))
     reserved = seal.bytes_reserved(timestamped=timestamper is not None)
-    # sign_pdf runs an event loop of its own: this is called from worker threads
-    # (Celery's, or the web server's in eager mode), where none is running.
-    return sealer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+
+    def sign() -> bytes:
+        return sealer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+
+    # sign_pdf runs an event loop of its own. Worker threads (Celery's, or the
+    # web server's in eager mode) have none running; a caller that has one (an
+    # eager render started from async code, a browser test's seed) seals in a
+    # thread of its own rather than fail.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seal") as pool:
+        return pool.submit(sign).result()
