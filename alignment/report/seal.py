@@ -431,16 +431,21 @@ def seal_pdf(pdf: bytes, *, at: datetime) -> bytes:
     writer = _SealWriter(io.BytesIO(pdf))
     reserved = seal.bytes_reserved(timestamped=timestamper is not None)
 
-    def sign() -> bytes:
-        return sealer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+    # sign_pdf runs an event loop of its own (see without_event_loop).
+    return without_event_loop(lambda: sealer.sign_pdf(writer, bytes_reserved=reserved).getvalue())
 
-    # sign_pdf runs an event loop of its own. Worker threads (Celery's, or the
-    # web server's in eager mode) have none running; a caller that has one (an
-    # eager render started from async code, a browser test's seed) seals in a
-    # thread of its own rather than fail.
+
+def without_event_loop(function):
+    """`function()`, called where no event loop runs.
+
+    pyHanko's synchronous calls (signing, validating) run an event loop of their
+    own, which fails in a thread where one is running already. Worker threads
+    (Celery's, or the web server's in eager mode) have none; a caller that has
+    one (an eager render started from async code, a browser test's seed) gets
+    the call made in a thread of its own rather than fail."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return sign()
+        return function()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seal") as pool:
-        return pool.submit(sign).result()
+        return pool.submit(function).result()

@@ -297,7 +297,9 @@ def _check_signature(reader: PdfFileReader, result: Inspection) -> None:
         # Whether anything follows the signed bytes is read from the coverage;
         # pyHanko's analysis of what later revisions changed is not needed for
         # that, and is the costly part on a file built to be costly.
-        status = validate_pdf_signature(signature, context, skip_diff=True)
+        status = seal.without_event_loop(
+            lambda: validate_pdf_signature(signature, context, skip_diff=True)
+        )
     except Exception:
         logger.debug("inspect_pdf: the signature does not validate", exc_info=True)
         return

@@ -3,6 +3,7 @@ it claims to be, and never gives way on a hostile file."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import tracemalloc
 
@@ -160,3 +161,12 @@ def test_a_flate_bomb_is_not_inflated_past_the_cap(sealed):
 def test_every_verdict_has_a_sentence():
     for verdict in Verdict:
         assert str(verification.VERDICTS[verdict])
+
+
+def test_it_seals_and_checks_where_an_event_loop_is_running(draft):
+    # As in a caller from async code, or a browser test's process: pyHanko's own
+    # event loop runs elsewhere instead of failing.
+    async def inside_a_loop():
+        return inspect_pdf(seal.seal_pdf(draft, at=GENERATED_AT))
+
+    assert asyncio.run(inside_a_loop()).verdict == Verdict.OK
