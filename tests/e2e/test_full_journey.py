@@ -166,6 +166,10 @@ def test_a_quarter_from_creation_to_the_signed_report(
     lead.locator("form:has(input[name=status][value=signing]) button").click()
     for page in leaders:
         page.goto(f"/w/{workshop.pk}/s/signoff/")
+        # Each reads what they sign, unfolded on the page, then signs it.
+        with page.expect_response(lambda r: "/signoff/opened" in r.url):
+            page.locator("#signed-content > summary").click()
+        expect(page.locator("#signed-content .signed-section").first).to_be_visible()
         accessible(page)
         page.locator(".sign-form button").click()
         expect(page.locator(".message--success")).to_be_visible(timeout=15_000)
