@@ -178,8 +178,12 @@ class Inspection:
                 (self.intact and self.valid) if signed else None,
             ),
             Check(
+                # Whose certificate the signature names, whether or not the
+                # signature still holds (the check above says that).
                 _("Signed with this site's seal"),
-                (self.ours and self.trusted) if sealed else None,
+                (self.ours and (self.trusted or not (self.intact and self.valid)))
+                if sealed
+                else None,
                 signer,
             ),
             Check(
