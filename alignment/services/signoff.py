@@ -86,7 +86,11 @@ class SignOffState:
         return bool(self.signers) and self.signed_count == len(self.signers)
 
 
-def state(workshop: Workshop, content_hash: str, *, has_blockers: bool) -> SignOffState:
+def state(
+    workshop: Workshop, content_hash: str, *, has_blockers: bool, openings: bool = False
+) -> SignOffState:
+    """Each leader's decision on this content; with `openings`, when each first
+    opened it too (the page shows it; deciding whether to freeze does not need it)."""
     in_force = [
         s
         for s in Signature.objects.filter(workshop=workshop, voided_at__isnull=True)
@@ -94,12 +98,16 @@ def state(workshop: Workshop, content_hash: str, *, has_blockers: bool) -> SignO
     ]
     signed = {s.signer_id: s for s in in_force if not s.declined}
     declined = {s.signer_id: s for s in in_force if s.declined}
-    opened = dict(
-        SignerEvent.objects.filter(
-            workshop=workshop, kind=SignerEventKind.OPENED, content_hash=content_hash
+    opened = (
+        dict(
+            SignerEvent.objects.filter(
+                workshop=workshop, kind=SignerEventKind.OPENED, content_hash=content_hash
+            )
+            .order_by("-at")
+            .values_list("user_id", "at")
         )
-        .order_by("-at")
-        .values_list("user_id", "at")
+        if openings
+        else {}
     )
     return SignOffState(
         content_hash=content_hash,

@@ -80,7 +80,7 @@ def signoff_context(access: WorkshopAccess) -> dict:
         }
 
     content_hash, review, hidden, content_html = _signed_content(workshop)
-    state = signoff.state(workshop, content_hash, has_blockers=bool(review.blockers))
+    state = signoff.state(workshop, content_hash, has_blockers=bool(review.blockers), openings=True)
     me = next((s for s in state.signers if s["member"].user_id == access.membership.user_id), None)
     may_decide = (
         me is not None
