@@ -185,12 +185,12 @@ def decline(request: HttpRequest, workshop_id) -> HttpResponse:
 def opened(request: HttpRequest, workshop_id) -> HttpResponse:
     """A leader opened the content on the sign-off page (sent when they unfold it)."""
     access = get_workshop_for_user(request.user, workshop_id)
-    signoff.open_content(
-        access.workshop,
-        by=request.user,
-        content_hash=request.POST.get("content_hash", "")[:64],
-        client=client_of(request),
-    )
+    content_hash, *_rest = _signed_content(access.workshop)
+    # Only the content there is now can be opened (the page names it).
+    if request.POST.get("content_hash", "") == content_hash:
+        signoff.open_content(
+            access.workshop, by=request.user, content_hash=content_hash, client=client_of(request)
+        )
     return HttpResponse(status=204)
 
 

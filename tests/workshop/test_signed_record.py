@@ -98,6 +98,13 @@ def test_unfolding_the_content_records_it_once_per_version(signing, leader, as_l
     assert kinds(signing, leader).count(SignerEventKind.OPENED) == 2
 
 
+def test_only_the_content_there_is_now_can_be_opened(signing, leader, as_leader):
+    for stale in ("0" * 64, "not a hash", ""):
+        response = as_leader.post(f"/w/{signing.pk}/signoff/opened", {"content_hash": stale})
+        assert response.status_code == 204
+    assert not SignerEvent.objects.filter(kind=SignerEventKind.OPENED).exists()
+
+
 @pytest.mark.parametrize("who", ["as_lead", "as_observer"])
 def test_only_a_signer_reading_is_recorded(signing, who, request):
     client = request.getfixturevalue(who)
