@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from alignment.models import (
@@ -18,6 +21,7 @@ from alignment.models import (
     Membership,
     MomentOfTruth,
     Need,
+    Outcome,
     Persona,
     Role,
     StrategicBet,
@@ -27,6 +31,7 @@ from alignment.models import (
 )
 from alignment.models.accounts import normalize_email, validate_email_address
 from alignment.models.workshop import TEXT_MAX, TITLE_MAX, quarter_validator
+from alignment.numbers import parse_number
 from alignment.services import transfer
 from alignment.services.errors import Refused
 from alignment.text import clean_user_text
@@ -644,6 +649,68 @@ class DeclineForm(CleansUserText, forms.Form):
 
     def clean_reason(self) -> str:
         return _clean_text(self.cleaned_data["reason"], required=True)
+
+
+class NumberField(forms.CharField):
+    """A number as the page's language writes it: 1,234.5 or 1.234,5 (`numbers`)."""
+
+    def __init__(self, *, max_digits: int = 14, decimal_places: int = 2, **kwargs):
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(max_length=40, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        number = parse_number(text, get_language() or settings.LANGUAGE_CODE)
+        if number is None:
+            raise forms.ValidationError(_("Enter a number."), code="invalid")
+        number = number.quantize(Decimal(1).scaleb(-self.decimal_places))
+        if len(number.as_tuple().digits) > self.max_digits:
+            raise forms.ValidationError(_("This number is too large."), code="too_large")
+        return number
+
+
+class ReadingForm(CleansUserText, forms.Form):
+    """One actual reading of a KPI; the number as the page's language writes it."""
+
+    value = NumberField(label=_("Actual value"))
+    taken_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=120,
+        required=False,
+        help_text=_("Where the figure comes from: a report, a dashboard, a BI export."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+
+    def clean_source(self) -> str:
+        return _clean_text(self.cleaned_data["source"], required=False)
+
+    def clean_comment(self) -> str:
+        return _clean_text(self.cleaned_data["comment"], required=False)
+
+
+class OutcomeForm(CleansUserText, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        help_text=_("What happened, and for a missed bet what changes next quarter."),
+    )
+
+    def clean_note(self) -> str:
+        return _clean_text(self.cleaned_data["note"], required=False)
 
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024

@@ -193,6 +193,9 @@ class Phase:
         ws = pages.workshop(pages.LIVE_QUARTER)
         budgeted = [pages.Page("overview", reverse("alignment:workshop", args=[ws.pk]))]
         budgeted += pages.step_pages(ws)
+        # The signed quarter's results: its KPIs' readings and its bets' outcomes.
+        signed = pages.workshop(pages.SIGNED_QUARTER)
+        budgeted.append(pages.Page("results", reverse("alignment:results", args=[signed.pk])))
         simplest = pages.Page("verify", reverse("alignment:verify", args=[pages.ORGANIZATION_SLUG]))
         measured, bare, rejected = self.round_robin(
             {page.name: partial(self.get, page.url) for page in [*budgeted, simplest]},

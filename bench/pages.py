@@ -87,6 +87,7 @@ def workshop_pages(ws: Workshop) -> list[Page]:
     ]
     if ws.is_frozen:
         pages.append(Page("report status", reverse("alignment:report_status", args=[pk])))
+        pages.append(Page("results", reverse("alignment:results", args=[pk])))
     else:
         first = agenda.get_step(LIVE_STEP).items(ws).first()
         if first is not None:

@@ -14,6 +14,7 @@ from alignment.models.measures import (
     LifecycleStage,
     MomentOfTruth,
 )
+from alignment.models.results import BetOutcome, KpiReading, Outcome
 from alignment.models.signoff import (
     Decision,
     Report,
@@ -42,6 +43,9 @@ from alignment.models.workshop import (
 )
 
 __all__ = [
+    "BetOutcome",
+    "KpiReading",
+    "Outcome",
     "Decision",
     "Report",
     "ReportStatus",

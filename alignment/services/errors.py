@@ -76,6 +76,10 @@ MESSAGES = {
         "PDF) first, or confirm that you sign without reading it."
     ),
     "decline_needs_reason": _("Say why you decline: the lead and the record show it."),
+    # Results of a signed quarter
+    "results_before_signing": _(
+        "Results are recorded for a signed quarter: sign this one off first."
+    ),
     # Quarters
     "quarter_taken": _("There is already a workshop for %(quarter)s."),
     # Importing an export

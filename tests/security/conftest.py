@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -24,6 +25,8 @@ from alignment import agenda, demo
 from alignment.models import (
     HandshakeAgreement,
     Invitation,
+    Kpi,
+    KpiReading,
     Membership,
     Need,
     Organization,
@@ -70,6 +73,10 @@ def world_of(organization, workshops, *, members) -> World:
             by=members[0],
             link_for=lambda path: f"http://testserver{path}",
         )
+    if not KpiReading.objects.filter(kpi__workshop__in=workshops).exists():
+        # A reading for the results' routes to name (a signed quarter has them).
+        kpi = Kpi.objects.filter(workshop=workshops[0]).order_by("order").first()
+        KpiReading.objects.create(kpi=kpi, value=1, taken_on=date(2026, 10, 1), source="Probe")
     items = {}
     for workshop in workshops:
         for step in agenda.item_steps():
@@ -85,6 +92,12 @@ def world_of(organization, workshops, *, members) -> World:
         organization_slug=organization.slug,
         workshop_ids=[w.pk for w in workshops],
         items=items,
+        reading_ids={
+            workshop.pk: list(
+                KpiReading.objects.filter(kpi__workshop=workshop).values_list("pk", flat=True)
+            )
+            for workshop in workshops
+        },
         member_keys=list(
             Membership.objects.filter(organization=organization, user__in=members)
             .order_by("role")
@@ -287,6 +300,13 @@ PROBES = {
     "alignment:decline": _decline,
     "alignment:signoff_opened": _opened,
     "alignment:signoff_draft": _constant({}),
+    "alignment:results": _constant({}),
+    "alignment:add_reading": lambda values, victim: {
+        f"kpi-{values['kpi_id']}-value": "12.5",
+        f"kpi-{values['kpi_id']}-taken_on": "2026-10-15",
+    },
+    "alignment:delete_reading": _constant({}),
+    "alignment:set_outcome": lambda values, victim: {f"bet-{values['bet_id']}-outcome": "achieved"},
     "alignment:override": _constant({"reason": "Probe override"}),
     "alignment:report_status": _constant({}),
     "alignment:report_pdf": _constant({}),

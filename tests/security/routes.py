@@ -113,6 +113,8 @@ class World:
     invitation_keys: list = field(default_factory=list)
     area_slugs: list = field(default_factory=list)
     flavor_codes: list = field(default_factory=list)
+    # workshop id -> the KPI readings recorded in it (a signed quarter's results)
+    reading_ids: dict = field(default_factory=dict)
 
 
 def _workshop_id(route: Route, chosen: dict, world: World) -> list:
@@ -152,6 +154,18 @@ def _item_id(route: Route, chosen: dict, world: World) -> list:
     )
 
 
+def _kpi_id(route: Route, chosen: dict, world: World) -> list:
+    return [world.items[(chosen["workshop_id"], "kpis")]]
+
+
+def _bet_id(route: Route, chosen: dict, world: World) -> list:
+    return [world.items[(chosen["workshop_id"], "bets")]]
+
+
+def _reading_id(route: Route, chosen: dict, world: World) -> list:
+    return world.reading_ids.get(chosen["workshop_id"], [])[:1]
+
+
 def _member_key(route: Route, chosen: dict, world: World) -> list:
     return list(world.member_keys)
 
@@ -176,6 +190,9 @@ FILLERS: dict[str, Callable[[Route, dict, World], list]] = {
     "invitation_key": _invitation_key,
     "action": _action,
     "code": _code,
+    "kpi_id": _kpi_id,
+    "bet_id": _bet_id,
+    "reading_id": _reading_id,
 }
 
 
@@ -205,6 +222,8 @@ def ghost_path(route: Route) -> str:
     for match in _PARAM.finditer(route.route):
         if match.group("converter") == "uuid":
             values[match.group("name")] = "00000000-0000-4000-8000-000000000000"
+        elif match.group("converter") == "int":
+            values[match.group("name")] = "999999999"
         else:
             values[match.group("name")] = "no-such-thing"
     return route.path(values)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from alignment import demo
+from alignment.demo.results import record_results
 from alignment.models import Membership, Organization, Role, Status, User, Workshop
 from alignment.services import quarters, signoff, workshops
 from flavors.diagnostic import DEMO_Q3_ANSWERS, DEMO_Q4_ANSWERS
@@ -88,6 +89,8 @@ class Command(BaseCommand):
             signoff.open_content(workshop, by=signer.user, content_hash=content_hash)
             signoff.sign(workshop, by=signer.user, content_hash=content_hash)
         workshop.refresh_from_db()
+        # And the quarter since: what its KPIs did, how its bets turned out.
+        record_results(workshop, by=lead)
         return workshop
 
     def _q4(self, organization, lead, q3, scale) -> Workshop:

@@ -1,0 +1,166 @@
+"""A signed quarter's results: what its KPIs actually did and how its bets turned out."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from alignment import agenda
+from alignment.access import WorkshopAccess, get_workshop_for_user, require
+from alignment.domain import results as standings
+from alignment.forms import OutcomeForm, ReadingForm
+from alignment.models import KpiReading, Status
+from alignment.services import results
+from alignment.services.errors import Refused
+
+
+def _results_url(workshop) -> str:
+    return reverse("alignment:results", args=[workshop.pk])
+
+
+def _prefix(kind_name: str) -> str:
+    """The letter of a kind's keys (K1, B1, ...), as the snapshot numbers them."""
+    return next(kind.prefix for kind in agenda.item_kinds() if kind.name == kind_name)
+
+
+def kpi_rows(workshop, *, forms: dict | None = None, with_forms: bool = False) -> list[dict]:
+    """Each KPI with its readings, latest first, and its standing now."""
+    kpis = workshop.kpis.prefetch_related(
+        Prefetch(
+            "readings",
+            queryset=KpiReading.objects.select_related("recorded_by").order_by("-taken_on", "-id"),
+        )
+    ).order_by("order", "created")
+    rows = []
+    for number, kpi in enumerate(kpis, start=1):
+        readings = list(kpi.readings.all())
+        latest = readings[0] if readings else None
+        progress = standings.progress(
+            direction=kpi.direction,
+            baseline=kpi.baseline,
+            target=kpi.target,
+            actual=latest.value if latest else None,
+            taken_on=latest.taken_on if latest else None,
+            quarter=workshop.quarter,
+            target_quarter=kpi.target_quarter,
+        )
+        form = (forms or {}).get(kpi.pk)
+        if form is None and with_forms:
+            form = ReadingForm(prefix=f"kpi-{kpi.pk}")
+        rows.append(
+            {
+                "kpi": kpi,
+                "key": f"{_prefix('kpis')}{number}",
+                "readings": readings,
+                "latest": latest,
+                "progress": progress,
+                "form": form,
+            }
+        )
+    return rows
+
+
+def bet_rows(workshop, *, forms: dict | None = None, with_forms: bool = False) -> list[dict]:
+    rows = []
+    bets = workshop.bets.select_related("outcome", "outcome__recorded_by").order_by(
+        "order", "created"
+    )
+    for number, bet in enumerate(bets, start=1):
+        outcome = getattr(bet, "outcome", None)
+        form = (forms or {}).get(bet.pk)
+        if form is None and with_forms:
+            initial = {"outcome": outcome.outcome, "note": outcome.note} if outcome else {}
+            form = OutcomeForm(prefix=f"bet-{bet.pk}", initial=initial)
+        rows.append(
+            {"bet": bet, "key": f"{_prefix('bets')}{number}", "outcome": outcome, "form": form}
+        )
+    return rows
+
+
+def _page(request, access: WorkshopAccess, *, reading_forms=None, outcome_forms=None, status=200):
+    workshop = access.workshop
+    signed = workshop.status == Status.SIGNED
+    return render(
+        request,
+        "alignment/results.html",
+        {
+            "workshop": workshop,
+            "access": access,
+            "signed": signed,
+            "kpi_rows": kpi_rows(
+                workshop, forms=reading_forms, with_forms=signed and access.can_contribute
+            ),
+            "bet_rows": bet_rows(
+                workshop, forms=outcome_forms, with_forms=signed and access.is_lead
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def results_page(request: HttpRequest, workshop_id) -> HttpResponse:
+    return _page(request, get_workshop_for_user(request.user, workshop_id))
+
+
+@login_required
+@require_POST
+def add_reading(request: HttpRequest, workshop_id, kpi_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.can_contribute)
+    kpi = get_object_or_404(access.workshop.kpis, pk=kpi_id)
+    form = ReadingForm(request.POST, prefix=f"kpi-{kpi.pk}")
+    if not form.is_valid():
+        return _page(request, access, reading_forms={kpi.pk: form}, status=422)
+    try:
+        results.add_reading(kpi, by=request.user, **form.cleaned_data)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Reading recorded for %(kpi)s.") % {"kpi": kpi.title})
+    return redirect(f"{_results_url(access.workshop)}#kpi-{kpi.pk}")
+
+
+@login_required
+@require_POST
+def delete_reading(request: HttpRequest, workshop_id, reading_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    reading = get_object_or_404(
+        KpiReading.objects.select_related("kpi__workshop__organization"),
+        pk=reading_id,
+        kpi__workshop=access.workshop,
+    )
+    # The lead corrects any reading; a leader the ones they recorded.
+    require(access.is_lead or (access.can_contribute and reading.recorded_by_id == request.user.pk))
+    try:
+        results.delete_reading(reading, by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Reading removed."))
+    return redirect(f"{_results_url(access.workshop)}#kpi-{reading.kpi_id}")
+
+
+@login_required
+@require_POST
+def set_outcome(request: HttpRequest, workshop_id, bet_id) -> HttpResponse:
+    access = get_workshop_for_user(request.user, workshop_id)
+    require(access.is_lead)
+    bet = get_object_or_404(access.workshop.bets, pk=bet_id)
+    form = OutcomeForm(request.POST, prefix=f"bet-{bet.pk}")
+    if not form.is_valid():
+        return _page(request, access, outcome_forms={bet.pk: form}, status=422)
+    try:
+        results.set_outcome(bet, by=request.user, **form.cleaned_data)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Outcome recorded for %(bet)s.") % {"bet": bet.title})
+    return redirect(f"{_results_url(access.workshop)}#bet-{bet.pk}")
