@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from alignment import agenda
 from alignment.agenda.kinds import Kind
-from alignment.models import AgreementStatus
+from alignment.models import AgreementStatus, BetOutcome, Outcome, Status
 from handshakes.models import HandshakeTemplate, Impact
 
 BLOCKER = "blocker"
@@ -28,11 +28,19 @@ class WorkshopData:
     """A workshop's items, loaded once, with their links resolved: one list per
     kind of item, by the kind's name (`data.personas`, `data.bets`, ...)."""
 
-    def __init__(self, items: dict[str, list], high_impact_templates: list):
+    def __init__(
+        self,
+        items: dict[str, list],
+        high_impact_templates: list,
+        previous_outcomes: dict | None = None,
+    ):
         self.items = items
         # Published HIGH-impact handshake templates of the library (for the
         # warning about high-impact areas left out of the setup).
         self.high_impact_templates = high_impact_templates
+        # The outcomes of the previous quarter's bets, by lineage: (outcome,
+        # note). None when this quarter does not follow a signed one.
+        self.previous_outcomes = previous_outcomes
 
     def __getattr__(self, name: str) -> list:
         try:
@@ -60,6 +68,9 @@ class Rule:
     severity: str
     title: str
     check: Callable[[WorkshopData], list[Finding]]
+    # Whether the rule is asked at all of this workshop (and counts in its score):
+    # a rule about last quarter's results only where there was a last quarter.
+    applies: Callable[[WorkshopData], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +141,23 @@ def load(workshop) -> WorkshopData:
         high_impact_templates=list(
             HandshakeTemplate.objects.published().filter(impact=Impact.HIGH).select_related("area")
         ),
+        previous_outcomes=_previous_outcomes(workshop),
     )
+
+
+def _previous_outcomes(workshop) -> dict | None:
+    """The outcomes of the bets of the signed quarter this one continues, by lineage."""
+    if not workshop.previous_id:
+        return None
+    previous = workshop.previous
+    if previous.status != Status.SIGNED:
+        return None
+    return {
+        lineage: (outcome, note)
+        for lineage, outcome, note in BetOutcome.objects.filter(
+            bet__workshop_id=previous.pk
+        ).values_list("bet__lineage", "outcome", "note")
+    }
 
 
 # Rules -------------------------------------------------------------------------------------
@@ -327,6 +354,29 @@ def kpis_have_baseline_and_target(w: WorkshopData) -> list[Finding]:
     )
 
 
+def missed_bets_rethought(w: WorkshopData) -> list[Finding]:
+    """A bet that missed last quarter and goes on must say what changes."""
+    outcomes = w.previous_outcomes or {}
+    return _each(
+        w.bets,
+        lambda b: (
+            (o := outcomes.get(b.lineage)) is not None
+            and o[0] == Outcome.MISSED
+            and not o[1].strip()
+        ),
+        "missed_bets_rethought",
+        WARNING,
+        "bets",
+        lambda b: (
+            _(
+                "The bet “%(title)s” missed last quarter and carries on with no note on what "
+                "changes: record it with the bet's outcome."
+            )
+            % {"title": b.title}
+        ),
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "all_six_answered", BLOCKER, gettext_lazy("All six aspects are answered"), all_six_answered
@@ -394,14 +444,22 @@ RULES: tuple[Rule, ...] = (
         gettext_lazy("Every KPI has a baseline and a target"),
         kpis_have_baseline_and_target,
     ),
+    Rule(
+        "missed_bets_rethought",
+        WARNING,
+        gettext_lazy("A bet that missed last quarter says what changes"),
+        missed_bets_rethought,
+        applies=lambda w: w.previous_outcomes is not None,
+    ),
 )
 
 
 def evaluate(data: WorkshopData, rules: tuple[Rule, ...] = RULES) -> Review:
+    asked = tuple(rule for rule in rules if rule.applies is None or rule.applies(data))
     findings: list[Finding] = []
-    for rule in rules:
+    for rule in asked:
         findings.extend(rule.check(data))
-    return Review(rules=rules, findings=tuple(findings))
+    return Review(rules=asked, findings=tuple(findings))
 
 
 def review(workshop) -> Review:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.db.models import Prefetch
 from django.utils import translation
 
 from alignment import agenda
 from alignment.agenda.kinds import decimal_text
-from alignment.domain import coherence, comparison
+from alignment.domain import coherence, comparison, results
+from alignment.models import KpiReading, Status
 from flavors.models import Flavor
 
 FORMAT = "cvm-align/1"
@@ -127,6 +129,64 @@ def _build(workshop, data) -> dict:
             "override": None,
         },
         "changes": changes,
+        # Only where this quarter follows a signed one: a first quarter's
+        # snapshot (a signed one among them) keeps exactly its keys.
+        **({"results": results} if (results := previous_results(workshop)) else {}),
+    }
+
+
+def previous_results(workshop) -> dict | None:
+    """What the signed quarter this one continues led to, as it stands now: each
+    KPI's target and latest actual with its standing, each bet's outcome. Frozen
+    with this quarter's content at its sign-off, as the team saw it then."""
+    previous = workshop.previous if workshop.previous_id else None
+    if previous is None or previous.status != Status.SIGNED:
+        return None
+    kpis = previous.kpis.order_by("order", "created").prefetch_related(
+        Prefetch("readings", queryset=KpiReading.objects.order_by("-taken_on", "-id"))
+    )
+    bets = previous.bets.order_by("order", "created").select_related("outcome")
+    kpi_prefix = next(k.prefix for k in agenda.item_kinds() if k.name == "kpis")
+    bet_prefix = next(k.prefix for k in agenda.item_kinds() if k.name == "bets")
+
+    def kpi_row(number, kpi) -> dict:
+        latest = next(iter(kpi.readings.all()), None)
+        standing = results.progress(
+            direction=kpi.direction,
+            baseline=kpi.baseline,
+            target=kpi.target,
+            actual=latest.value if latest else None,
+            taken_on=latest.taken_on if latest else None,
+            quarter=previous.quarter,
+            target_quarter=kpi.target_quarter,
+        ).standing
+        return {
+            "key": f"{kpi_prefix}{number}",
+            "title": kpi.title,
+            "unit": kpi.unit,
+            "direction": kpi.direction,
+            "baseline": decimal_text(kpi.baseline),
+            "target": decimal_text(kpi.target),
+            "target_quarter": kpi.target_quarter,
+            "actual": decimal_text(latest.value) if latest else None,
+            "taken_on": latest.taken_on.isoformat() if latest else None,
+            "readings": len(kpi.readings.all()),
+            "standing": str(standing),
+        }
+
+    def bet_row(number, bet) -> dict:
+        outcome = getattr(bet, "outcome", None)
+        return {
+            "key": f"{bet_prefix}{number}",
+            "title": bet.title,
+            "outcome": outcome.outcome if outcome else None,
+            "note": outcome.note if outcome else "",
+        }
+
+    return {
+        "quarter": previous.quarter,
+        "kpis": [kpi_row(n, kpi) for n, kpi in enumerate(kpis, start=1)],
+        "bets": [bet_row(n, bet) for n, bet in enumerate(bets, start=1)],
     }
 
 

@@ -9,17 +9,19 @@ auto-escape it.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alignment import agenda
+from alignment.domain.results import Standing
 from alignment.models import (
     HIGH_PRIORITY,
     AgreementStatus,
     Direction,
+    Outcome,
     SignerEventKind,
     Status,
     WorkshopRole,
@@ -35,6 +37,7 @@ SECTIONS = (
     ("kpis", _("CVM KPIs")),
     ("mots", _("Moments of Truth")),
     ("collaboration", _("Collaboration setup")),
+    ("results", _("Results of the last quarter")),
     ("changes", _("Changes since last quarter")),
     ("coherence", _("Coherence review")),
     ("signoff", _("Sign-off")),
@@ -75,7 +78,11 @@ def report_context(snapshot: dict, signatures, content_hash: str, generated_at) 
         "workshop": snapshot.get("workshop") or {},
         "status_label": _label(Status, (snapshot.get("workshop") or {}).get("status", "")),
         "flavor": _flavor_view(snapshot.get("flavor")),
-        "sections": [{"id": key, "title": title} for key, title in SECTIONS],
+        "sections": [
+            {"id": key, "title": title}
+            for key, title in SECTIONS
+            if key != "results" or snapshot.get("results")
+        ],
         "customer": _customer_view(personas, needs, alternatives),
         "business": _business_view(strategies, objectives, initiatives),
         "bets": [_bet_view(bet, titles, kpis, mots, agreements) for bet in bets],
@@ -98,6 +105,7 @@ def report_context(snapshot: dict, signatures, content_hash: str, generated_at) 
         },
         "coherence": coherence,
         "changes": _changes_view(snapshot.get("changes")),
+        "last_results": _results_view(snapshot.get("results")),
         "signers": signers,
         "signed_on": signed_on,
         "generated_at": generated,
@@ -325,6 +333,52 @@ def _coherence_view(coherence: dict) -> dict:
         "warnings": [f for f in findings if f.get("severity") != "blocker"],
         "override": ({**override, "at": _as_datetime(override.get("at"))} if override else None),
     }
+
+
+def _results_view(results: dict | None) -> dict | None:
+    """The previous quarter's results as this quarter's sign-off froze them."""
+    if not results:
+        return None
+    kpis = []
+    for kpi in results.get("kpis") or []:
+        baseline, target, actual = (
+            _decimal(kpi.get("baseline")),
+            _decimal(kpi.get("target")),
+            _decimal(kpi.get("actual")),
+        )
+        standing = kpi.get("standing") or Standing.NO_DATA
+        kpis.append(
+            {
+                **kpi,
+                "baseline_value": baseline,
+                "target_value": target,
+                "actual_value": actual,
+                "taken_on": _as_date(kpi.get("taken_on")),
+                "number_format": _number_format(baseline, target, actual),
+                "direction_arrow": {"up": "\u2191", "down": "\u2193"}.get(kpi.get("direction"), ""),
+                "standing_label": Standing(standing).label
+                if standing in Standing._value2member_map_
+                else standing,
+            }
+        )
+    bets = [
+        {
+            **bet,
+            "outcome_label": _label(Outcome, bet.get("outcome") or "")
+            if bet.get("outcome")
+            else "",
+        }
+        for bet in results.get("bets") or []
+    ]
+    counts = {s: sum(1 for k in kpis if k.get("standing") == s) for s in Standing}
+    return {"quarter": results.get("quarter", ""), "kpis": kpis, "bets": bets, "counts": counts}
+
+
+def _as_date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _changes_view(changes: dict | None) -> dict | None:

@@ -93,8 +93,12 @@ def test_each_rule_breaks_on_its_own_gap(coherent, rule):
     assert all(f.step for f in result.findings)
 
 
+# Asked only of a quarter that follows a signed one: tests/workshop/test_last_quarter.py.
+AFTER_A_SIGNED_QUARTER = {"missed_bets_rethought"}
+
+
 def test_every_rule_of_the_design_is_covered():
-    assert set(BREAKS) == {rule.code for rule in coherence.RULES}
+    assert set(BREAKS) | AFTER_A_SIGNED_QUARTER == {rule.code for rule in coherence.RULES}
 
 
 def test_a_proposed_handshake_need_not_trace_yet(coherent):

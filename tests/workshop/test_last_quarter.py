@@ -1,0 +1,121 @@
+"""The next quarter starts from the last one's results: they are in its signed
+content and its report, and a missed bet carried on must say what changes."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from alignment.agenda.kinds import decimal_text
+from alignment.domain import coherence, snapshot
+from alignment.models import Outcome, Report, Status
+from alignment.services import quarters, results, signoff, workshops
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed(second_leader, signing, leader, sign):
+    sign(signing, leader)
+    sign(signing, second_leader)
+    signing.refresh_from_db()
+    return signing
+
+
+@pytest.fixture
+def with_results(signed, lead):
+    kpi = signed.kpis.exclude(target=None).order_by("order", "created").first()
+    results.add_reading(kpi, value=kpi.target, taken_on=date(2026, 9, 30), by=lead)
+    return signed
+
+
+@pytest.fixture
+def following(with_results, lead):
+    return quarters.start_next_quarter(with_results, by=lead, quarter="2027-Q1")
+
+
+def missed(bet, lead, note=""):
+    results.set_outcome(bet, outcome=Outcome.MISSED, note=note, by=lead)
+
+
+def test_a_first_quarter_has_no_results_in_its_content(signing):
+    data, _hash = signoff.current_content(signing)
+    assert "results" not in data
+    # Nor is the rule about them asked.
+    assert "missed_bets_rethought" not in {r.code for r in coherence.review(signing).rules}
+
+
+def test_the_next_quarter_carries_the_last_ones_results(following, with_results, lead):
+    bet = with_results.bets.order_by("order", "created").first()
+    results.set_outcome(bet, outcome=Outcome.ACHIEVED, note="Shipped in August.", by=lead)
+    data, _hash = signoff.current_content(following)
+    last = data["results"]
+    assert last["quarter"] == with_results.quarter
+    kpi = with_results.kpis.exclude(target=None).order_by("order", "created").first()
+    row = next(r for r in last["kpis"] if r["title"] == kpi.title)
+    assert row["standing"] == "met"
+    assert row["actual"] == decimal_text(kpi.target)
+    assert row["taken_on"] == "2026-09-30"
+    assert last["bets"][0] == {
+        "key": "B1",
+        "title": bet.title,
+        "outcome": "achieved",
+        "note": "Shipped in August.",
+    }
+    # The others have no reading yet.
+    assert {r["standing"] for r in last["kpis"] if r is not row} <= {"no_data"}
+
+
+def test_a_missed_bet_carried_on_must_say_what_changes(following, with_results, lead):
+    bet = with_results.bets.order_by("order", "created").first()
+    missed(bet, lead)
+    review = coherence.review(following)
+    assert "missed_bets_rethought" in review.broken
+    finding = next(f for f in review.warnings if f.rule == "missed_bets_rethought")
+    assert bet.title in finding.message and finding.step == "bets"
+    assert finding.severity == coherence.WARNING
+    missed(bet, lead, note="Smaller scope: one segment first.")
+    assert "missed_bets_rethought" not in coherence.review(following).broken
+
+
+def test_a_missed_bet_not_carried_on_needs_no_note(following, with_results, lead):
+    bet = with_results.bets.order_by("order", "created").first()
+    missed(bet, lead)
+    following.bets.filter(lineage=bet.lineage).delete()
+    assert "missed_bets_rethought" not in coherence.review(following).broken
+
+
+def test_the_results_are_frozen_with_the_next_quarters_sign_off(
+    following, with_results, lead, leader, second_leader, sign
+):
+    for status in (Status.LIVE, Status.REVIEW, Status.SIGNING):
+        workshops.transition(following, status, by=lead)
+    following.refresh_from_db()
+    sign(following, leader)
+    report = sign(following, second_leader)
+    frozen = report.snapshot["results"]
+    # A reading recorded after the freeze changes nothing that was signed.
+    kpi = with_results.kpis.order_by("order", "created").last()
+    results.add_reading(kpi, value=Decimal("1"), taken_on=date(2026, 12, 1), by=lead)
+    report.refresh_from_db()
+    assert report.snapshot["results"] == frozen
+    assert snapshot.content_hash(report.snapshot) == report.content_hash
+    # The report shows them, in their own chapter.
+    text = re.sub(
+        r"\s+",
+        " ",
+        " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(report.pdf.open("rb").read())).pages
+        ),
+    )
+    assert "Results of the last quarter" in text
+    assert f"What the CVM KPIs of {with_results.quarter} actually did" in text
+    assert "Met" in text or "MET" in text
+    # And the last quarter's own signed content is what it was.
+    signed_before = Report.objects.get(workshop=with_results)
+    assert snapshot.content_hash(signed_before.snapshot) == signed_before.content_hash
