@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -52,7 +53,7 @@ def kpi_rows(workshop, *, forms: dict | None = None, with_forms: bool = False) -
         )
         form = (forms or {}).get(kpi.pk)
         if form is None and with_forms:
-            form = ReadingForm(prefix=f"kpi-{kpi.pk}")
+            form = ReadingForm(prefix=f"kpi-{kpi.pk}", initial={"taken_on": timezone.localdate()})
         rows.append(
             {
                 "kpi": kpi,
