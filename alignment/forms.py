@@ -801,3 +801,40 @@ class VerifyForm(CleansUserText, forms.Form):
         if not self.errors and not cleaned.get("pdf") and not cleaned.get("hash"):
             raise forms.ValidationError(_("Choose a PDF or paste a hash."))
         return cleaned
+
+
+MAX_ACTUALS_BYTES = 1024 * 1024
+
+
+class ActualsUploadForm(forms.Form):
+    """A CSV of a signed quarter's actuals, as a BI tool or a spreadsheet exports it."""
+
+    file = forms.FileField(
+        label=_("CSV file of actuals"),
+        help_text=_(
+            "Columns KPI (its key, title or catalogue code), date, value, and optionally "
+            "source and comment; separated by commas or semicolons; up to 1 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "text/csv,.csv,.txt"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused by its size before a byte of it is read.
+        if upload.size > MAX_ACTUALS_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        try:
+            self.cleaned_data["text"] = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(Refused("csv_encoding").message) from None
+        # The default source of its readings, as the person named the file.
+        self.cleaned_data["file_name"] = " ".join(
+            clean_user_text(upload.name, multiline=False).split()
+        )
+        return upload
+
+
+class ActualsConfirmForm(CleansUserText, forms.Form):
+    """The previewed file, signed by the server, sent back to be saved."""
+
+    upload = forms.CharField(widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from alignment.views import (
     accounts,
+    actuals,
     facilitation,
     live,
     quarters,
@@ -61,6 +62,13 @@ urlpatterns = [
         results.set_outcome,
         name="set_outcome",
     ),
+    path("w/<uuid:workshop_id>/results/import", actuals.import_actuals, name="import_actuals"),
+    path(
+        "w/<uuid:workshop_id>/results/import/confirm",
+        actuals.confirm_actuals,
+        name="confirm_actuals",
+    ),
+    path("w/<uuid:workshop_id>/results/export.csv", actuals.export_actuals, name="export_actuals"),
     path("w/<uuid:workshop_id>/sign", signoff.sign, name="sign"),
     path("w/<uuid:workshop_id>/decline", signoff.decline, name="decline"),
     path("w/<uuid:workshop_id>/signoff/opened", signoff.opened, name="signoff_opened"),

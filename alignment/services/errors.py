@@ -115,6 +115,34 @@ MESSAGES = {
     ),
     "file_bad_quarter": _("The quarter %(quarter)s is not valid."),
     "file_quarter_taken": _("There is already a workshop for %(quarter)s; choose another quarter."),
+    # CSV of actuals
+    "csv_encoding": _('The file is not UTF-8 text. Save it as "CSV UTF-8" and upload it again.'),
+    "csv_damaged": _("The file cannot be read as CSV (%(detail)s)."),
+    "csv_empty": _("The file has no rows of actuals."),
+    "csv_missing_columns": _(
+        "The first row must name the columns KPI, date and value (source and comment "
+        "are optional); missing: %(columns)s."
+    ),
+    "csv_too_many_rows": _("A file holds at most %(cap)s rows of actuals; split it in parts."),
+    "csv_no_kpi": _("Row %(row)s: the KPI is missing."),
+    "csv_unknown_kpi": _('Row %(row)s: this quarter has no KPI called "%(kpi)s".'),
+    "csv_ambiguous_kpi": _(
+        'Row %(row)s: "%(kpi)s" names more than one KPI; use its key (K1, K2...).'
+    ),
+    "csv_no_date": _("Row %(row)s: the date is missing."),
+    "csv_bad_date": _('Row %(row)s: "%(value)s" is not a date; write it as 2026-09-30.'),
+    "csv_no_value": _("Row %(row)s: the value is missing."),
+    "csv_bad_number": _('Row %(row)s: "%(value)s" is not a number.'),
+    "csv_number_too_large": _("Row %(row)s: %(value)s is too large."),
+    "csv_source_too_long": _("Row %(row)s: the source is longer than %(cap)s characters."),
+    "csv_comment_too_long": _("Row %(row)s: the comment is longer than %(cap)s characters."),
+    "csv_has_errors": _("Rows with errors: %(count)s. Nothing was saved."),
+    "csv_preview_expired": _(
+        "The preview is more than an hour old; upload the file again to save it."
+    ),
+    "csv_preview_invalid": _(
+        "This preview does not belong to this quarter; upload the file again."
+    ),
 }
 
 

@@ -37,7 +37,7 @@ from alignment.models import (
     User,
     Workshop,
 )
-from alignment.services import facilitation, items, people, signoff, workshops
+from alignment.services import actuals_csv, facilitation, items, people, signoff, workshops
 from flavors.diagnostic import DEMO_Q3_ANSWERS
 from flavors.models import Flavor
 from handshakes.models import HandshakeTemplate
@@ -274,6 +274,19 @@ def _import(values, victim):
     }
 
 
+ACTUALS_CSV = "KPI,date,value\nK1,2026-09-30,12.5\n"
+
+
+def _import_actuals(values, victim):
+    return {"file": SimpleUploadedFile("actuals.csv", ACTUALS_CSV.encode(), "text/csv")}
+
+
+def _confirm_actuals(values, victim):
+    workshop = _workshop(values)
+    token = actuals_csv.sign_upload(workshop, victim.lead, ACTUALS_CSV, file_name="actuals.csv")
+    return {"upload": token}
+
+
 def _constant(data):
     return lambda values, victim: dict(data)
 
@@ -307,6 +320,9 @@ PROBES = {
     },
     "alignment:delete_reading": _constant({}),
     "alignment:set_outcome": lambda values, victim: {f"bet-{values['bet_id']}-outcome": "achieved"},
+    "alignment:import_actuals": _import_actuals,
+    "alignment:confirm_actuals": _confirm_actuals,
+    "alignment:export_actuals": _constant({}),
     "alignment:override": _constant({"reason": "Probe override"}),
     "alignment:report_status": _constant({}),
     "alignment:report_pdf": _constant({}),
