@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from alignment.access import get_workshop_for_user, require
-from alignment.domain import comparison
+from alignment.domain import comparison, trends
 from alignment.models import Workshop
 from alignment.services import quarters
 from alignment.services.errors import Refused
@@ -55,9 +55,13 @@ def compare(request: HttpRequest, workshop_id) -> HttpResponse:
     elif others:
         other = others[0]
     compared = None
+    results = None
     if other is not None:
         before, after = sorted([other, workshop], key=lambda w: w.quarter)
         compared = comparison.compare(before, after)
+        if before.is_frozen:
+            # What the earlier quarter led to; its trends end at the later one.
+            results = trends.last_results(before, later=after, workshops=[workshop, *others])
     return render(
         request,
         "alignment/compare.html",
@@ -68,5 +72,6 @@ def compare(request: HttpRequest, workshop_id) -> HttpResponse:
             "others": others,
             "other": other,
             "comparison": compared,
+            "results": results if results is not None and not results.empty else None,
         },
     )
