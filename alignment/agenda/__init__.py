@@ -21,6 +21,7 @@ from alignment.agenda.registry import (
     progress,
     register,
     step_for_model,
+    steps_of,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "item_steps",
     "item_kinds",
     "neighbours",
+    "steps_of",
     "progress",
     "register",
     "step_for_model",

@@ -64,7 +64,14 @@ class Step:
     # Called in the saving transaction, by dotted path: (workshop, item, form, by,
     # before) -> None, where `before` is the item as it was (None when added).
     after_save: str = ""
+    # Whether a workshop has this step at all (workshop -> bool); None: every one.
+    # A step some workshops lack is numbered 0 and stands before the numbered
+    # agenda, which keeps its numbers whatever a workshop has.
+    applies: Callable | None = None
     number: int = 0
+
+    def applies_to(self, workshop) -> bool:
+        return self.applies is None or bool(self.applies(workshop))
 
     @property
     def has_items(self) -> bool:
@@ -111,8 +118,10 @@ def register(step: Step, *, position: int | None = None) -> Step:
         raise ValueError(f"Step {step.slug!r} is already registered")
     steps.insert(len(steps) if position is None else position, step)
     _REGISTRY.clear()
-    for number, s in enumerate(steps, start=1):
-        object.__setattr__(s, "number", number)
+    numbered = (s for s in steps if s.applies is None)
+    numbers = {s.slug: n for n, s in enumerate(numbered, start=1)}
+    for s in steps:
+        object.__setattr__(s, "number", numbers.get(s.slug, 0))
         _REGISTRY[s.slug] = s
     return step
 
@@ -138,12 +147,23 @@ def get_step(slug: str) -> Step:
         raise Http404(_("There is no such step in the agenda.")) from None
 
 
-def first_step() -> Step:
-    return next(iter(_REGISTRY.values()))
+def first_step(workshop=None) -> Step:
+    """The first step of this workshop's agenda; without one, of the agenda every
+    workshop has (the first numbered step)."""
+    if workshop is None:
+        return next(s for s in _REGISTRY.values() if s.applies is None)
+    return next(s for s in _REGISTRY.values() if s.applies_to(workshop))
 
 
-def neighbours(step: Step) -> tuple[Step | None, Step | None]:
-    steps = all_steps()
+def steps_of(workshop) -> list[Step]:
+    """The steps this workshop has, in agenda order."""
+    return [s for s in _REGISTRY.values() if s.applies_to(workshop)]
+
+
+def neighbours(step: Step, workshop=None) -> tuple[Step | None, Step | None]:
+    steps = all_steps() if workshop is None else steps_of(workshop)
+    if step not in steps:
+        steps = all_steps()
     index = steps.index(step)
     previous = steps[index - 1] if index > 0 else None
     following = steps[index + 1] if index + 1 < len(steps) else None
@@ -179,7 +199,7 @@ def progress(workshop, current: Step | None = None, *, viewer) -> list[dict]:
     facilitator is on and the one this page shows."""
     counts = count_items(workshop, lambda items: items.visible_to(viewer))
     rows = []
-    for step in all_steps():
+    for step in steps_of(workshop):
         count = counts.get(step.slug, 0) if step.has_items else None
         done = bool(count) if step.has_items else bool(step.is_done and step.is_done(workshop))
         rows.append(

@@ -118,6 +118,37 @@ BUSINESS = _("Business perspective")
 COMMITMENT = _("Commitment")
 
 
+def _continues_a_quarter(workshop) -> bool:
+    return bool(workshop.previous_id)
+
+
+def _last_quarter_reviewed(workshop) -> bool:
+    """Every bet of the quarter this one continues has its outcome."""
+    previous = workshop.previous
+    return previous.status == Status.SIGNED and not previous.bets.filter(outcome=None).exists()
+
+
+RESULTS = register(
+    Step(
+        slug="results",
+        title=_("Last quarter's results"),
+        question=_(
+            "What did last quarter's KPIs actually do, and did its bets pay off? Look "
+            "at each target against its latest actual, and agree on each bet's outcome "
+            "before committing to this quarter."
+        ),
+        perspective=_("Starting point"),
+        view="alignment.views.results.results_step",
+        applies=_continues_a_quarter,
+        is_done=_last_quarter_reviewed,
+        guidance=(
+            _(
+                "A bet that missed and carries on says what changes: write it in the outcome's note."
+            ),
+            _("No data is a finding too: agree who brings the figure next time."),
+        ),
+    )
+)
 FLAVOR = register(
     Step(
         slug="flavor",

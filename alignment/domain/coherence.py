@@ -354,6 +354,10 @@ def kpis_have_baseline_and_target(w: WorkshopData) -> list[Finding]:
     )
 
 
+def after_a_signed_quarter(w: WorkshopData) -> bool:
+    return w.previous_outcomes is not None
+
+
 def missed_bets_rethought(w: WorkshopData) -> list[Finding]:
     """A bet that missed last quarter and goes on must say what changes."""
     outcomes = w.previous_outcomes or {}
@@ -449,7 +453,7 @@ RULES: tuple[Rule, ...] = (
         WARNING,
         gettext_lazy("A bet that missed last quarter says what changes"),
         missed_bets_rethought,
-        applies=lambda w: w.previous_outcomes is not None,
+        applies=after_a_signed_quarter,
     ),
 )
 

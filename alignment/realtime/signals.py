@@ -19,7 +19,7 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from alignment.models import Membership, Workshop
+from alignment.models import BetOutcome, KpiReading, Membership, Workshop
 from alignment.realtime import live, pagecache, push
 
 WATCHED_APPS = {"alignment", "flavors", "handshakes"}
@@ -102,6 +102,12 @@ def _row_changed(sender, instance, update_fields=None, **kwargs) -> None:
     workshop_id = _workshop_of(instance)
     if workshop_id is not None:
         workshop_changed(workshop_id)
+        if isinstance(instance, KpiReading | BetOutcome):
+            # The quarters that continue this one show its results (their first step).
+            for follower in Workshop.objects.filter(previous_id=workshop_id).values_list(
+                "pk", flat=True
+            ):
+                workshop_changed(follower)
     elif isinstance(instance, Membership):
         _now_and_on_commit(partial(_renew_site, instance.organization_id))
         transaction.on_commit(partial(_announce_members, instance.organization_id))

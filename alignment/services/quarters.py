@@ -31,7 +31,8 @@ def start_next_quarter(workshop: Workshop, *, by, quarter: str | None = None) ->
         title=_("%(quarter)s alignment") % {"quarter": quarter},
         language=workshop.language,
         facilitator=by,
-        current_step="flavor",
+        # It opens on the last quarter's results, then the flavor diagnostic.
+        current_step="results",
         flavor_answers=dict(workshop.flavor_answers),
         previous=workshop,
     )

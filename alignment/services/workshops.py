@@ -49,6 +49,7 @@ def create_workshop(
         title=title,
         language=language,
         facilitator=by,
+        # A new workshop continues no quarter: it opens on the first step it has.
         current_step=agenda.first_step().slug,
     )
     Participant.objects.seat_members(workshop)

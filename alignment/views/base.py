@@ -202,7 +202,7 @@ def page_context(access, step, here: dict, *, form=None) -> dict:
     """A step page as a rights class sees it (`access` a person's or a class's):
     everything but what is one person's (their own answers and dots)."""
     workshop = access.workshop
-    previous, following = agenda.neighbours(step)
+    previous, following = agenda.neighbours(step, workshop)
     context = {
         "access": access,
         "workshop": workshop,

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +20,7 @@ from alignment.forms import OutcomeForm, ReadingForm
 from alignment.models import KpiReading, Status
 from alignment.services import results
 from alignment.services.errors import Refused
+from alignment.views.base import step_context
 
 
 def _results_url(workshop) -> str:
@@ -105,6 +107,34 @@ def _page(request, access: WorkshopAccess, *, reading_forms=None, outcome_forms=
     )
 
 
+def results_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpResponse:
+    """The step that opens a quarter started from another: that quarter's results,
+    run live with the team. The lead records the bets' outcomes right here."""
+    workshop = access.workshop
+    previous = workshop.previous
+    context = step_context(request, access, step)
+    if previous is not None:
+        # Rights in the previous quarter are the same (one organisation, one role).
+        signed = previous.status == Status.SIGNED
+        context.update(
+            last_quarter=previous,
+            last_quarter_signed=signed,
+            kpi_rows=kpi_rows(previous),
+            bet_rows=bet_rows(previous, with_forms=signed and access.is_lead),
+            back=reverse("alignment:step", args=[workshop.pk, step.slug]),
+        )
+    return render(request, "alignment/step_results.html", context)
+
+
+def _back(request, default: str) -> str:
+    """Where a results form sends its person back: the step it was sent from, or
+    the results page."""
+    back = request.POST.get("back", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return default
+
+
 @login_required
 @require_GET
 def results_page(request: HttpRequest, workshop_id) -> HttpResponse:
@@ -157,6 +187,9 @@ def set_outcome(request: HttpRequest, workshop_id, bet_id) -> HttpResponse:
     bet = get_object_or_404(access.workshop.bets, pk=bet_id)
     form = OutcomeForm(request.POST, prefix=f"bet-{bet.pk}")
     if not form.is_valid():
+        messages.error(request, _("Choose one of the outcomes."))
+        if request.POST.get("back"):
+            return redirect(f"{_back(request, _results_url(access.workshop))}#bet-{bet.pk}")
         return _page(request, access, outcome_forms={bet.pk: form}, status=422)
     try:
         results.set_outcome(bet, by=request.user, **form.cleaned_data)
@@ -164,4 +197,4 @@ def set_outcome(request: HttpRequest, workshop_id, bet_id) -> HttpResponse:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("Outcome recorded for %(bet)s.") % {"bet": bet.title})
-    return redirect(f"{_results_url(access.workshop)}#bet-{bet.pk}")
+    return redirect(f"{_back(request, _results_url(access.workshop))}#bet-{bet.pk}")

@@ -90,7 +90,7 @@ def _overview(request: HttpRequest, access: WorkshopAccess) -> HttpResponse:
             "transitions": [Status(s) for s in sorted(workshops.TRANSITIONS[workshop.status])],
             "current": agenda.get_step(workshop.current_step)
             if workshop.current_step
-            else agenda.first_step(),
+            else agenda.first_step(workshop),
             "live_token": live.token(workshop.revision, here),
             "flavor_result": workshop.flavor_result,
             "report": Report.objects.filter(workshop=workshop).first(),

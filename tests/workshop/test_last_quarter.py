@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from alignment import agenda
 from alignment.agenda.kinds import decimal_text
 from alignment.domain import coherence, snapshot
 from alignment.models import Outcome, Report, Status
@@ -119,3 +120,55 @@ def test_the_results_are_frozen_with_the_next_quarters_sign_off(
     # And the last quarter's own signed content is what it was.
     signed_before = Report.objects.get(workshop=with_results)
     assert snapshot.content_hash(signed_before.snapshot) == signed_before.content_hash
+
+
+# The step that opens the next quarter -----------------------------------------------
+
+
+def test_a_following_quarter_opens_on_the_last_ones_results(following, signing):
+    assert following.current_step == "results"
+    assert [s.slug for s in agenda.steps_of(following)][:2] == ["results", "flavor"]
+    # A first quarter's agenda has no such step, and keeps its numbers.
+    assert "results" not in [s.slug for s in agenda.steps_of(signing)]
+    assert agenda.get_step("flavor").number == 1
+    assert agenda.get_step("results").number == 0
+
+
+@pytest.mark.parametrize("who", ["as_lead", "as_leader", "as_observer"])
+def test_the_results_step_shows_the_last_quarter(following, with_results, lead, who, request):
+    bet = with_results.bets.order_by("order", "created").first()
+    results.set_outcome(bet, outcome=Outcome.PARTLY, note="Stores only.", by=lead)
+    page = request.getfixturevalue(who).get(f"/w/{following.pk}/s/results/").content.decode()
+    assert f"The CVM KPIs of {with_results.quarter}" in page
+    assert "standing--met" in page and "Partly achieved" in page and "Stores only." in page
+    # Only the lead records outcomes here.
+    assert ("Change the outcome" in page) == (who == "as_lead")
+
+
+def test_the_results_step_is_a_404_for_an_outsider(following, as_outsider):
+    assert as_outsider.get(f"/w/{following.pk}/s/results/").status_code == 404
+
+
+def test_the_lead_records_an_outcome_from_the_step(following, with_results, as_lead):
+    bet = with_results.bets.order_by("order", "created").first()
+    step = f"/w/{following.pk}/s/results/"
+    response = as_lead.post(
+        f"/w/{with_results.pk}/results/bet/{bet.pk}/outcome",
+        {f"bet-{bet.pk}-outcome": Outcome.ACHIEVED, "back": step},
+    )
+    assert response.status_code == 302 and response["Location"].startswith(step)
+    assert bet.outcome.outcome == Outcome.ACHIEVED
+    # Somewhere else than this site is not a way back.
+    response = as_lead.post(
+        f"/w/{with_results.pk}/results/bet/{bet.pk}/outcome",
+        {f"bet-{bet.pk}-outcome": Outcome.MISSED, "back": "https://elsewhere.example/"},
+    )
+    assert response["Location"].startswith(f"/w/{with_results.pk}/results/")
+
+
+def test_a_reading_renews_the_following_quarters_step(following, with_results, lead, as_leader):
+    step = f"/w/{following.pk}/s/results/"
+    kpi = with_results.kpis.order_by("order", "created").last()
+    assert f'id="last-kpi-{kpi.pk}"' in (page := as_leader.get(step).content.decode())
+    results.add_reading(kpi, value=Decimal("123.45"), taken_on=date(2026, 10, 15), by=lead)
+    assert "123.45" in as_leader.get(step).content.decode() != page
