@@ -143,6 +143,9 @@ MESSAGES = {
     "csv_preview_invalid": _(
         "This preview does not belong to this quarter; upload the file again."
     ),
+    "csv_already_imported": _(
+        "This preview was saved already: its readings are on the results page."
+    ),
 }
 
 

@@ -3,8 +3,11 @@ exported for a spreadsheet."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,7 +83,16 @@ def confirm_actuals(request: HttpRequest, workshop_id) -> HttpResponse:
         preview = actuals_csv.read_actuals(workshop, text, file_name=file_name)
         if not preview.ok:
             return _page(request, access, ActualsUploadForm(), preview=preview)
-        saved = actuals_csv.save_actuals(workshop, preview, by=request.user)
+        # One preview, one import: a second click (or the back button) saves
+        # nothing twice. The first to claim it in the shared cache saves it.
+        claim = f"actuals-import:{hashlib.sha256(form.cleaned_data['upload'].encode()).hexdigest()}"
+        if not cache.add(claim, 1, actuals_csv.UPLOAD_MAX_AGE):
+            raise Refused("csv_already_imported")
+        try:
+            saved = actuals_csv.save_actuals(workshop, preview, by=request.user)
+        except Exception:
+            cache.delete(claim)
+            raise
     except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect(import_url)

@@ -98,6 +98,14 @@ def test_the_lead_and_leaders_import_after_a_preview(signed, who, request):
     }
     assert KpiReading.objects.get(kpi=churn).comment == "Closing month"
     assert AuditEntry.objects.filter(action="kpi.reading_added", workshop=signed).count() == 3
+    # The same preview confirmed again (a double click, the back button): saved once.
+    again = client.post(
+        f"{import_url(signed)}/confirm",
+        {"upload": preview.context["confirm"].initial["upload"]},
+        follow=True,
+    )
+    assert "This preview was saved already" in again.content.decode()
+    assert KpiReading.objects.count() == 3
 
 
 def test_kpis_are_named_by_key_title_or_catalogue_code_in_any_case(signed, as_lead):
