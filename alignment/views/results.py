@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -18,6 +20,7 @@ from alignment.access import WorkshopAccess, get_workshop_for_user, require
 from alignment.domain import results as standings
 from alignment.forms import OutcomeForm, ReadingForm
 from alignment.models import KpiReading, Status
+from alignment.realtime import pagecache
 from alignment.services import results
 from alignment.services.errors import Refused
 from alignment.views.base import step_context
@@ -138,7 +141,9 @@ def _back(request, default: str) -> str:
 @login_required
 @require_GET
 def results_page(request: HttpRequest, workshop_id) -> HttpResponse:
-    return _page(request, get_workshop_for_user(request.user, workshop_id))
+    # Kept per person and state like the workshop's other pages: a reading or an
+    # outcome recorded renews it (alignment.realtime.signals).
+    return pagecache.serve(request, workshop_id, "", partial(_page, request))
 
 
 @login_required
