@@ -259,8 +259,9 @@
       var moved = room.current !== null && message.current !== room.current;
       room.current = message.current;
       var step = live.dataset.step;
-      if (moved && step && message.current && message.current !== step && follows()) {
-        // The facilitator brought the room to another step: go with them.
+      if (moved && step && message.current && message.current !== step && follows() && !busyEditing()) {
+        // The facilitator brought the room to another step: go with them (unless
+        // typing an answer: then the room bar says where the room went).
         window.location.assign(live.dataset.stepUrl.replace("__step__", message.current));
         return;
       }
