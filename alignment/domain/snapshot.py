@@ -15,7 +15,7 @@ from django.utils import translation
 
 from alignment import agenda
 from alignment.agenda.kinds import decimal_text
-from alignment.domain import coherence, comparison, results
+from alignment.domain import coherence, comparison, results, trends
 from alignment.models import KpiReading, Status
 from flavors.models import Flavor
 
@@ -149,6 +149,25 @@ def previous_results(workshop) -> dict | None:
     kpi_prefix = next(k.prefix for k in agenda.item_kinds() if k.name == "kpis")
     bet_prefix = next(k.prefix for k in agenda.item_kinds() if k.name == "bets")
 
+    # Each KPI followed back by its lineage through the quarters before, and on
+    # into this one (the target it now aims at): the report draws it as a chart.
+    followed = trends.last_results(previous, later=workshop)
+    axis = sorted({point.quarter for trend in followed.kpis for point in trend.points})
+    trend_of = {trend.kpi.pk: trend.points for trend in followed.kpis}
+
+    def trend_point(point: trends.QuarterPoint) -> dict:
+        return {
+            "quarter": point.quarter,
+            "title": point.title,
+            "signed": point.signed,
+            "baseline": decimal_text(point.baseline),
+            "target": decimal_text(point.target),
+            "target_quarter": point.target_quarter,
+            "actual": decimal_text(point.actual),
+            "taken_on": point.taken_on.isoformat() if point.taken_on else None,
+            "standing": str(point.standing),
+        }
+
     def kpi_row(number, kpi) -> dict:
         latest = next(iter(kpi.readings.all()), None)
         standing = results.progress(
@@ -172,6 +191,7 @@ def previous_results(workshop) -> dict | None:
             "taken_on": latest.taken_on.isoformat() if latest else None,
             "readings": len(kpi.readings.all()),
             "standing": str(standing),
+            "trend": [trend_point(point) for point in trend_of.get(kpi.pk, [])],
         }
 
     def bet_row(number, bet) -> dict:
@@ -185,6 +205,7 @@ def previous_results(workshop) -> dict | None:
 
     return {
         "quarter": previous.quarter,
+        "quarters": axis,
         "kpis": [kpi_row(n, kpi) for n, kpi in enumerate(kpis, start=1)],
         "bets": [bet_row(n, bet) for n, bet in enumerate(bets, start=1)],
     }

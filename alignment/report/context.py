@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alignment import agenda
-from alignment.domain.results import Standing
+from alignment.domain import trends
+from alignment.domain.results import Progress, Standing
 from alignment.models import (
     HIGH_PRIORITY,
     AgreementStatus,
@@ -339,6 +340,7 @@ def _results_view(results: dict | None) -> dict | None:
     """The previous quarter's results as this quarter's sign-off froze them."""
     if not results:
         return None
+    axis = [q for q in results.get("quarters") or [] if isinstance(q, str) and "-" in q]
     kpis = []
     for kpi in results.get("kpis") or []:
         baseline, target, actual = (
@@ -359,6 +361,7 @@ def _results_view(results: dict | None) -> dict | None:
                 "standing_label": Standing(standing).label
                 if standing in Standing._value2member_map_
                 else standing,
+                "trend": _trend_view(kpi, axis),
             }
         )
     bets = [
@@ -371,7 +374,48 @@ def _results_view(results: dict | None) -> dict | None:
         for bet in results.get("bets") or []
     ]
     counts = {s: sum(1 for k in kpis if k.get("standing") == s) for s in Standing}
-    return {"quarter": results.get("quarter", ""), "kpis": kpis, "bets": bets, "counts": counts}
+    return {
+        "quarter": results.get("quarter", ""),
+        "kpis": kpis,
+        "bets": bets,
+        "counts": counts,
+        "charted": any(kpi["trend"] and kpi["trend"]["chart"] for kpi in kpis),
+    }
+
+
+def _standing(value) -> Standing:
+    return Standing(value) if value in Standing._value2member_map_ else Standing.NO_DATA
+
+
+def _trend_view(kpi: dict, axis: list[str]) -> dict | None:
+    """One KPI across the quarters it was followed in, drawn from the snapshot as
+    the compare page draws it from the database: the standings as frozen."""
+    points = [
+        trends.QuarterPoint(
+            quarter=point.get("quarter", ""),
+            signed=bool(point.get("signed")),
+            title=point.get("title") or "",
+            unit=kpi.get("unit") or "",
+            baseline=_decimal(point.get("baseline")),
+            target=_decimal(point.get("target")),
+            target_quarter=point.get("target_quarter") or "",
+            actual=_decimal(point.get("actual")),
+            taken_on=_as_date(point.get("taken_on")),
+            progress=Progress(_standing(point.get("standing"))),
+        )
+        for point in kpi.get("trend") or []
+        if point.get("quarter") in axis
+    ]
+    if not points:
+        return None
+    lower_is_better = kpi.get("direction") == Direction.DOWN
+    chart = trends.chart(
+        points,
+        [axis.index(point.quarter) for point in points],
+        axis,
+        lower_is_better=lower_is_better,
+    )
+    return {"points": points, "chart": chart, "lower_is_better": lower_is_better}
 
 
 def _as_date(value):

@@ -68,6 +68,14 @@ def test_the_next_quarter_carries_the_last_ones_results(following, with_results,
         "outcome": "achieved",
         "note": "Shipped in August.",
     }
+    # Followed by its lineage into this quarter, where it aims at its new target:
+    # the report's chart reads the signed content, never the database.
+    assert last["quarters"] == [with_results.quarter, following.quarter]
+    assert [(p["quarter"], p["signed"], p["actual"], p["standing"]) for p in row["trend"]] == [
+        (with_results.quarter, True, decimal_text(kpi.target), "met"),
+        (following.quarter, False, None, "no_data"),
+    ]
+    assert row["trend"][1]["target"] == decimal_text(following.kpis.get(lineage=kpi.lineage).target)
     # The others have no reading yet.
     assert {r["standing"] for r in last["kpis"] if r is not row} <= {"no_data"}
 
@@ -117,6 +125,11 @@ def test_the_results_are_frozen_with_the_next_quarters_sign_off(
     assert "Results of the last quarter" in text
     assert f"What the CVM KPIs of {with_results.quarter} actually did" in text
     assert "Met" in text or "MET" in text
+    # With each KPI's trend drawn as a chart, its quarters on the axis.
+    assert "Baseline, target and actual by quarter" in text
+    chapter = text[text.index("Baseline, target and actual by quarter") :]
+    assert "Target reached" in chapter
+    assert with_results.quarter.split("-")[1] in chapter and following.quarter.split("-")[1] in chapter
     # And the last quarter's own signed content is what it was.
     signed_before = Report.objects.get(workshop=with_results)
     assert snapshot.content_hash(signed_before.snapshot) == signed_before.content_hash
