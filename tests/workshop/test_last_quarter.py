@@ -129,7 +129,9 @@ def test_the_results_are_frozen_with_the_next_quarters_sign_off(
     assert "Baseline, target and actual by quarter" in text
     chapter = text[text.index("Baseline, target and actual by quarter") :]
     assert "Target reached" in chapter
-    assert with_results.quarter.split("-")[1] in chapter and following.quarter.split("-")[1] in chapter
+    assert (
+        with_results.quarter.split("-")[1] in chapter and following.quarter.split("-")[1] in chapter
+    )
     # And the last quarter's own signed content is what it was.
     signed_before = Report.objects.get(workshop=with_results)
     assert snapshot.content_hash(signed_before.snapshot) == signed_before.content_hash
