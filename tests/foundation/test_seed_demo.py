@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alignment.models import Membership, Organization, Role, User
+from alignment.models import (
+    BetOutcome,
+    KpiReading,
+    Membership,
+    Organization,
+    Role,
+    Status,
+    User,
+    Workshop,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +78,17 @@ def test_the_demo_lead_can_sign_in(client, settings):
     )
     assert response.status_code == 302
     assert client.get("/", follow=True).status_code == 200
+
+
+def test_the_demo_q4_opens_on_the_results_of_q3(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    q3, q4 = (
+        Workshop.objects.get(organization__slug="demo-telco", quarter=quarter)
+        for quarter in ("2026-Q3", "2026-Q4")
+    )
+    assert q4.previous == q3 and q3.status == Status.SIGNED
+    assert q4.current_step == "results"
+    # Q3 has what the step shows: readings for its KPIs, an outcome for each bet.
+    assert KpiReading.objects.filter(kpi__workshop=q3).count() >= q3.kpis.count()
+    assert BetOutcome.objects.filter(bet__workshop=q3).count() == q3.bets.count()

@@ -102,7 +102,7 @@ class Command(BaseCommand):
         workshop.title = "Q4 alignment"
         workshop.flavor_answers = dict(DEMO_Q4_ANSWERS)
         workshop.status = Status.LIVE
-        workshop.current_step = "persona"
+        workshop.current_step = "results"
         workshop.save(update_fields=["title", "status", "current_step", "flavor_answers"])
         return workshop
 
