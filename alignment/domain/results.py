@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from alignment.models import Direction
+from alignment import agenda
+from alignment.models import Direction, KpiReading
 from alignment.models.workshop import QUARTER_RE
 
 
@@ -85,3 +87,40 @@ def progress(
     done = (actual - baseline) / (target - baseline)
     standing = Standing.ON_TRACK if done >= expected else Standing.OFF_TRACK
     return Progress(standing, done=done, expected=expected)
+
+
+def recorded(workshop) -> dict:
+    """What a signed quarter led to, for its JSON export: every KPI's readings and
+    every bet's outcome, named by their keys in the snapshot (K1, B1...). Beside
+    the signed content, never in it; two queries whatever their number."""
+    from_kinds = {kind.name: kind.prefix for kind in agenda.item_kinds()}
+    kpis = workshop.kpis.order_by("order", "created").prefetch_related(
+        Prefetch("readings", queryset=KpiReading.objects.order_by("taken_on", "id"))
+    )
+    bets = workshop.bets.order_by("order", "created").select_related("outcome")
+    return {
+        "kpis": [
+            {
+                "key": f"{from_kinds['kpis']}{number}",
+                "readings": [
+                    {
+                        "taken_on": reading.taken_on.isoformat(),
+                        "value": f"{reading.value:f}",
+                        "source": reading.source,
+                        "comment": reading.comment,
+                    }
+                    for reading in kpi.readings.all()
+                ],
+            }
+            for number, kpi in enumerate(kpis, start=1)
+        ],
+        "bets": [
+            {
+                "key": f"{from_kinds['bets']}{number}",
+                "outcome": outcome.outcome,
+                "note": outcome.note,
+            }
+            for number, bet in enumerate(bets, start=1)
+            if (outcome := getattr(bet, "outcome", None)) is not None
+        ],
+    }

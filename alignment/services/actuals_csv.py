@@ -49,6 +49,7 @@ _COLUMNS = {
     "comment": {"comment", "comments", "note", "notes", "commento", "commenti", "nota"},
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NO_READING, RECORDED = "no_reading", "recorded"
 
 
 def _language(workshop) -> str:
@@ -85,6 +86,10 @@ class Row:
     source: str = ""
     comment: str = ""
     errors: list[str] = field(default_factory=list)
+    # Why a row that is not wrong records nothing: NO_READING (a KPI's plan
+    # without a date or a value, as the export writes it) or RECORDED (this
+    # reading is there already: the file was imported before).
+    skipped: str = ""
 
     def refuse(self, refusal: Refused) -> None:
         """Notes why this row cannot be recorded; every message names the row."""
@@ -102,8 +107,17 @@ class Preview:
         return [row for row in self.rows if row.errors]
 
     @property
+    def new_rows(self) -> list[Row]:
+        return [row for row in self.rows if not row.errors and not row.skipped]
+
+    @property
+    def skipped(self) -> list[Row]:
+        return [row for row in self.rows if row.skipped]
+
+    @property
     def ok(self) -> bool:
-        return bool(self.rows) and not self.errors
+        """Nothing wrong, and something to save."""
+        return bool(self.new_rows) and not self.errors
 
 
 def _column_titles() -> dict[str, str]:
@@ -128,13 +142,20 @@ def _delimiter(text: str) -> str:
     return max((";", ",", "\t"), key=lambda candidate: (header.count(candidate), candidate == ","))
 
 
+def _unescaped(cell: str) -> str:
+    """A cell as the person wrote it: the apostrophe `safe_text` put before a
+    formula's first character is taken off again, so an export imports as is."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
 def _records(text: str):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         for cells in reader:
-            yield [clean_user_text(cell, multiline=True).strip() for cell in cells]
-    except csv.Error as error:
-        raise Refused("csv_damaged", {"detail": str(error)}, field="file") from None
+            yield [_unescaped(clean_user_text(cell, multiline=True).strip()) for cell in cells]
+    except csv.Error:
+        # The module's own wording is English and technical; the line is what helps.
+        raise Refused("csv_damaged", {"line": max(reader.line_num, 1)}, field="file") from None
 
 
 def _kpi_names(workshop) -> dict[str, list]:
@@ -214,6 +235,11 @@ def read_actuals(workshop, text: str, *, file_name: str) -> Preview:
             return cells[index] if index is not None and index < len(cells) else ""
 
         row = Row(number=number, kpi_text=cell("kpi"))
+        if not cell("date") and not cell("value"):
+            # A KPI's plan without a reading, as the export lists one.
+            row.skipped = NO_READING
+            rows.append(row)
+            continue
         if not row.kpi_text:
             row.refuse(Refused("csv_no_kpi"))
         else:
@@ -244,7 +270,21 @@ def read_actuals(workshop, text: str, *, file_name: str) -> Preview:
         rows.append(row)
     if not rows:
         raise Refused("csv_empty", field="file")
+    _skip_recorded(workshop, rows)
     return Preview(file_name=file_name, rows=rows)
+
+
+def _skip_recorded(workshop, rows: list[Row]) -> None:
+    """Marks the rows whose reading (KPI, date, value) is recorded already, so a
+    file imported twice, or an export with new rows added, saves only what is new."""
+    recorded = set(
+        KpiReading.objects.filter(kpi__workshop=workshop).values_list("kpi_id", "taken_on", "value")
+    )
+    for row in rows:
+        if row.errors or row.skipped:
+            continue
+        if (row.kpi.pk, row.taken_on, row.value) in recorded:
+            row.skipped = RECORDED
 
 
 # Between the preview and the confirmation ------------------------------------------
@@ -273,10 +313,12 @@ def unsign_upload(workshop, user, token: str) -> tuple[str, str]:
 @transaction.atomic
 def save_actuals(workshop, preview: Preview, *, by) -> int:
     """Every row of a preview without errors as a reading, or none of them."""
-    if not preview.ok:
+    if preview.errors:
         raise Refused("csv_has_errors", {"count": len(preview.errors)})
+    if not preview.new_rows:
+        raise Refused("csv_nothing_new")
     source = preview.file_name[:SOURCE_MAX]
-    for row in preview.rows:
+    for row in preview.new_rows:
         results.add_reading(
             row.kpi,
             value=row.value,
@@ -285,7 +327,7 @@ def save_actuals(workshop, preview: Preview, *, by) -> int:
             comment=row.comment,
             by=by,
         )
-    return len(preview.rows)
+    return len(preview.new_rows)
 
 
 # Writing a file --------------------------------------------------------------------

@@ -117,7 +117,14 @@ MESSAGES = {
     "file_quarter_taken": _("There is already a workshop for %(quarter)s; choose another quarter."),
     # CSV of actuals
     "csv_encoding": _('The file is not UTF-8 text. Save it as "CSV UTF-8" and upload it again.'),
-    "csv_damaged": _("The file cannot be read as CSV (%(detail)s)."),
+    "csv_damaged": _(
+        "The file cannot be read as CSV from line %(line)s on: a cell there is far too long "
+        "or holds a character a text file does not. Export it again as CSV and upload it."
+    ),
+    "csv_nothing_new": _(
+        "Every row of this file is already recorded or holds no reading: there is nothing new "
+        "to save."
+    ),
     "csv_empty": _("The file has no rows of actuals."),
     "csv_missing_columns": _(
         "The first row must name the columns KPI, date and value (source and comment "

@@ -22,7 +22,7 @@ from alignment.services.errors import Refused
 
 
 def _page(request, access: WorkshopAccess, form, *, preview=None, upload: str = ""):
-    failed = bool(form.errors) or (preview is not None and not preview.ok)
+    failed = bool(form.errors) or (preview is not None and bool(preview.errors))
     return render(
         request,
         "alignment/actuals_import.html",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alignment.access import get_membership_or_404, get_workshop_for_user, require
-from alignment.domain import snapshot
+from alignment.domain import results, snapshot
 from alignment.forms import ImportForm
 from alignment.models import Report
 from alignment.services import signoff, transfer
@@ -49,6 +49,9 @@ def export_json(request: HttpRequest, workshop_id) -> HttpResponse:
     }
     if certificate is not None:
         exported["certificate"] = certificate
+        # What the quarter led to since: recorded after its freeze, so beside
+        # the signed content too. An import makes a draft, which has none.
+        exported["results"] = results.recorded(workshop)
     body = json.dumps(
         exported,
         ensure_ascii=False,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signing import TimestampSigner
 from django.db import connection
@@ -17,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from alignment.models import AuditEntry, CatalogueKpi, Kpi, KpiReading, Workshop
 from alignment.services import actuals_csv, results
+from alignment.services.errors import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +107,8 @@ def test_the_lead_and_leaders_import_after_a_preview(signed, who, request):
         {"upload": preview.context["confirm"].initial["upload"]},
         follow=True,
     )
-    assert "This preview was saved already" in again.content.decode()
+    # Read again, every row is recorded now; at the same moment, the claim refuses.
+    assert "there is nothing new to save" in again.content.decode()
     assert KpiReading.objects.count() == 3
 
 
@@ -126,7 +130,10 @@ def test_a_bad_row_is_refused_with_its_message_and_nothing_is_saved(signed, as_l
         "K9,2026-09-30,2\n"
         "K2,30th of September,3\n"
         "K3,2026-09-30,a lot\n"
-        "K1,,\n"
+        "K1,,5\n"
+        "K2,2026-09-30,\n"
+        # A KPI without a reading, as the export lists one: left out, not wrong.
+        "K3,,\n"
     )
     response = upload(as_lead, signed, content)
     assert response.status_code == 422
@@ -135,8 +142,9 @@ def test_a_bad_row_is_refused_with_its_message_and_nothing_is_saved(signed, as_l
     assert "Row 4: &quot;30th of September&quot; is not a date" in page
     assert "Row 5: &quot;a lot&quot; is not a number." in page
     assert "Row 6: the date is missing." in page
-    assert "Row 6: the value is missing." in page
-    assert "4 rows have errors, so nothing can be saved." in page
+    assert "Row 7: the value is missing." in page
+    assert "5 rows have errors, so nothing can be saved." in page
+    assert [row.skipped for row in response.context["preview"].rows][-1] == "no_reading"
     assert "Save " not in page and response.context["confirm"] is None
     assert not KpiReading.objects.exists()
 
@@ -337,6 +345,64 @@ def test_an_italian_quarter_exports_with_semicolons_and_decimal_commas(signed, a
     signed.refresh_from_db()
     preview = actuals_csv.read_actuals(signed, body, file_name="again.csv")
     assert preview.rows[0].value == Decimal("1234.50")
+
+
+def test_an_export_imports_as_is_and_saves_only_the_rows_added_to_it(signed, as_lead, lead):
+    churn, arpu, nps = kpis(signed)
+    results.add_reading(
+        churn, value=Decimal("1.1"), taken_on=date(2026, 8, 31), source="=SUM(A1)", by=lead
+    )
+    body = as_lead.get(f"/w/{signed.pk}/results/export.csv").content.decode()
+    # Unchanged: every row is there already or has no reading; nothing to save.
+    again = upload(as_lead, signed, body, name="export.csv")
+    assert again.status_code == 200
+    preview = again.context["preview"]
+    assert not preview.errors and not preview.ok and again.context["confirm"] is None
+    assert [(row.key, row.skipped) for row in preview.rows] == [
+        ("K1", "recorded"),
+        ("", "no_reading"),
+        ("", "no_reading"),
+    ]
+    assert "there is nothing new to save" in again.content.decode()
+    # The apostrophe that kept the source from running is not part of the text.
+    assert preview.rows[0].source == "=SUM(A1)"
+    # A reading added in the spreadsheet is the only one saved.
+    added = body + "K2,Average revenue per user,,,,,,,2026-09-30,21.75,BI,\r\n"
+    page = upload(as_lead, signed, added, name="export.csv")
+    assert "Save 1 reading" in page.content.decode()
+    assert confirm(as_lead, signed, page).status_code == 302
+    assert KpiReading.objects.count() == 2
+    assert KpiReading.objects.get(kpi=arpu).value == Decimal("21.75")
+    with pytest.raises(Refused, match="nothing new"):
+        actuals_csv.save_actuals(
+            signed, actuals_csv.read_actuals(signed, body, file_name="x.csv"), by=lead
+        )
+
+
+def test_two_confirmations_at_once_save_the_file_once(signed, as_lead):
+    preview = upload(as_lead, signed, GOOD)
+    token = preview.context["confirm"].initial["upload"]
+    # The other click claimed this preview a moment ago and is saving it.
+    cache.add(f"actuals-import:{hashlib.sha256(token.encode()).hexdigest()}", 1)
+    page = as_lead.post(f"{import_url(signed)}/confirm", {"upload": token}, follow=True)
+    assert "This preview was saved already" in page.content.decode()
+    assert not KpiReading.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_a_damaged_file_is_refused_with_its_line_in_the_readers_language(signed, as_lead, language):
+    # A quotation mark left open swallows the rest of the file into one cell.
+    content = "KPI,date,value\nK1,2026-09-30,1\n" + 'K2,"2026-09-30,' + "x" * 140_000 + "\n"
+    response = as_lead.post(
+        import_url(signed),
+        {"file": SimpleUploadedFile("bi.csv", content.encode(), "text/csv")},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 422
+    error = response.context["form"].errors["file"][0]
+    assert "field limit" not in error  # not the csv module's English
+    assert ("from line 3 on" if language == "en" else "dalla riga 3 in poi") in error
+    assert not KpiReading.objects.exists()
 
 
 def test_the_export_queries_do_not_grow_with_the_readings(signed, as_lead, lead):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -241,3 +242,26 @@ def test_the_results_page_costs_the_same_with_more_readings(signed, lead, who, r
     for bet in signed.bets.all():
         results.set_outcome(bet, outcome=Outcome.ACHIEVED, by=lead)
     assert queries() == at_first
+
+
+def test_the_json_export_carries_the_results_beside_the_signed_content(signed, lead, as_observer):
+    kpi = signed.kpis.order_by("order", "created").first()
+    bet = signed.bets.order_by("order", "created").first()
+    before = json.loads(as_observer.get(f"/w/{signed.pk}/export.json").content)
+    assert before["results"] == {"kpis": [{"key": "K1", "readings": []}], "bets": []}
+    results.add_reading(
+        kpi, value=Decimal("0.95"), taken_on=date(2026, 10, 31), source="BI", by=lead
+    )
+    results.set_outcome(bet, outcome=Outcome.PARTLY, note="Half the base moved.", by=lead)
+    after = json.loads(as_observer.get(f"/w/{signed.pk}/export.json").content)
+    assert after["results"]["kpis"][0]["readings"] == [
+        {"taken_on": "2026-10-31", "value": "0.95", "source": "BI", "comment": ""}
+    ]
+    assert after["results"]["bets"] == [
+        {"key": "B1", "outcome": "partly", "note": "Half the base moved."}
+    ]
+    # The signed content and its hash are what they were.
+    assert after["snapshot"] == before["snapshot"]
+    assert (
+        after["content_hash"] == before["content_hash"] == snapshot.content_hash(after["snapshot"])
+    )
