@@ -139,6 +139,8 @@ RESULTS = register(
         ),
         perspective=_("Starting point"),
         view="alignment.views.results.results_step",
+        live_partial="alignment/step_results.html#results_live",
+        live_context="alignment.views.results.results_live_context",
         applies=_continues_a_quarter,
         is_done=_last_quarter_reviewed,
         guidance=(

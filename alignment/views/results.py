@@ -113,20 +113,28 @@ def _page(request, access: WorkshopAccess, *, reading_forms=None, outcome_forms=
 def results_step(request: HttpRequest, access: WorkshopAccess, step) -> HttpResponse:
     """The step that opens a quarter started from another: that quarter's results,
     run live with the team. The lead records the bets' outcomes right here."""
+    context = step_context(request, access, step)
+    context.update(results_live_context(access))
+    return render(request, "alignment/step_results.html", context)
+
+
+def results_live_context(access) -> dict:
+    """The last quarter's results as the step shows them, and as the live pages
+    swap them in when a reading or an outcome is recorded (for a rights class:
+    the lead's forms for every lead)."""
     workshop = access.workshop
     previous = workshop.previous
-    context = step_context(request, access, step)
-    if previous is not None:
-        # Rights in the previous quarter are the same (one organisation, one role).
-        signed = previous.status == Status.SIGNED
-        context.update(
-            last_quarter=previous,
-            last_quarter_signed=signed,
-            kpi_rows=kpi_rows(previous),
-            bet_rows=bet_rows(previous, with_forms=signed and access.is_lead),
-            back=reverse("alignment:step", args=[workshop.pk, step.slug]),
-        )
-    return render(request, "alignment/step_results.html", context)
+    if previous is None:
+        return {"last_quarter": None}
+    # Rights in the previous quarter are the same (one organisation, one role).
+    signed = previous.status == Status.SIGNED
+    return {
+        "last_quarter": previous,
+        "last_quarter_signed": signed,
+        "kpi_rows": kpi_rows(previous),
+        "bet_rows": bet_rows(previous, with_forms=signed and access.is_lead),
+        "back": reverse("alignment:step", args=[workshop.pk, "results"]),
+    }
 
 
 def _back(request, default: str) -> str:

@@ -12,10 +12,12 @@ import pytest
 from pypdf import PdfReader
 
 from alignment import agenda
+from alignment.access import Rights, RoomAccess
 from alignment.agenda.kinds import decimal_text
 from alignment.domain import coherence, snapshot
 from alignment.models import Outcome, Report, Status
 from alignment.services import quarters, results, signoff, workshops
+from alignment.views.live import room_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +189,16 @@ def test_a_reading_renews_the_following_quarters_step(following, with_results, l
     assert f'id="last-kpi-{kpi.pk}"' in (page := as_leader.get(step).content.decode())
     results.add_reading(kpi, value=Decimal("123.45"), taken_on=date(2026, 10, 15), by=lead)
     assert "123.45" in as_leader.get(step).content.decode() != page
+
+
+@pytest.mark.parametrize("role", ["lead", "leader", "observer"])
+def test_the_open_step_pages_are_sent_the_new_results(following, with_results, lead, role):
+    """What the live connection swaps on the step for each rights class: the
+    last quarter's results as they are now, the outcome forms for the lead only."""
+    step = agenda.get_step("results")
+    kpi = with_results.kpis.order_by("order", "created").last()
+    results.add_reading(kpi, value=Decimal("123.45"), taken_on=date(2026, 10, 15), by=lead)
+    parts, _personal = room_parts(RoomAccess(following, Rights(role)), step)
+    html = parts["last-results"]
+    assert 'hx-swap-oob="true"' in html and "123.45" in html
+    assert (f"bet-{with_results.bets.first().pk}-outcome" in html) is (role == "lead")
