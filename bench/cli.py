@@ -10,7 +10,9 @@
    times the last signature on SQLite too: its budget holds on both databases.
 3. With `--load` (or BENCH_LOAD=1) and PostgreSQL and Redis: the live workshop
    on push, uvicorn under a crowd of 1,000 open pages and more (`bench.load`).
-4. One table, `bench/results.json`, and a last line saying which budgets are met.
+4. In a process of its own, with no database, the brainstorm grouping's quality
+   on a labelled set of answers, its time and its footprint (`bench.grouping`).
+5. One table, `bench/results.json`, and a last line saying which budgets are met.
    The exit code is 0 whatever the budgets say: this is a measurement. It is 1
    only when the bench itself could not run.
 """
@@ -30,7 +32,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import cache, verdict
+from bench import cache, grouping, verdict
 from bench.databases import BenchDatabases
 from bench.load import run_load
 
@@ -171,6 +173,7 @@ def write_results(
     phases: dict[int, dict[str, Any]],
     signatures: list[dict[str, Any]],
     load: dict[str, Any] | None,
+    grouping: dict[str, Any],
     environment: dict[str, Any],
     duration_s: float,
     summary: str,
@@ -186,7 +189,7 @@ def write_results(
         ],
         "table": [asdict(row) for budget in budgets for row in budget.rows],
         "measurements": {f"scale_{scale}": phase for scale, phase in phases.items()}
-        | {"last_signature": signatures, "load": load},
+        | {"last_signature": signatures, "load": load, "grouping": grouping},
     }
     path.write_text(json.dumps(results, indent=2, default=str))
 
@@ -212,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             signatures.append(
                 run_phase(1, sqlite, directory, args, sign_only=True)["report_request"]
             )
+        say("brainstorm grouping")
+        grouped = grouping.measure()
         load = None
         if args.load:
             try:
@@ -231,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(directory, ignore_errors=True)
 
-    budgets = verdict.judge(phases, signatures, load)
+    budgets = verdict.judge(phases, signatures, load, grouped)
     keep_sql_of_misses(phases)
     colour = sys.stdout.isatty()
     lines = verdict.summary_lines(budgets, colour=colour)
@@ -241,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         phases=phases,
         signatures=signatures,
         load=load,
+        grouping=grouped,
         environment=environment(databases, load_average),
         duration_s=time.monotonic() - started,
         summary=lines[-1],

@@ -17,6 +17,11 @@ C_FOLLOW_MS = 1500.0
 D_CONNECTION_KB = 100.0
 E_EXPECTED_MS = 300.0
 LOAD_SKIPPED = "skipped (run make bench BENCH_ARGS=--load)"
+# The brainstorm grouping's (README, "Brainstorm grouping"): ARI per one-language room,
+# the time to group a room's answers, and the first use in a fresh worker.
+GROUPING_ARI = 0.5
+GROUPING_S = 1.0
+GROUPING_FIRST_USE_S = 3.0
 # Every page of this combination gets a row; the other combinations a summary row
 # (and a row for each page that misses).
 MAIN_COMBO = "lead · 2026-Q4"
@@ -525,6 +530,7 @@ def judge(
     phases: dict[int, dict[str, Any]],
     signatures: list[dict[str, Any]],
     load: dict[str, Any] | None,
+    grouping: dict[str, Any],
 ) -> list[Budget]:
     return [
         queries_budget(phases),
@@ -533,6 +539,93 @@ def judge(
         pdf_budget(phases),
         request_budget(signatures),
         *load_budgets(load),
+        *grouping_budgets(grouping),
+    ]
+
+
+# 7. Brainstorm grouping ---------------------------------------------------------------------
+
+
+def grouping_budgets(grouping: dict[str, Any]) -> list[Budget]:
+    quality = grouping["quality"]
+    rows = []
+    for room, name in (("en", "English answers"), ("it", "Italian answers"), ("mixed", "mixed")):
+        measured = quality[room]
+        pairs, holdout = measured["pairs"], measured["holdout_pairs"]
+        rows.append(
+            Row(
+                f"grouping ARI · {name} ({measured['answers']})",
+                f"{measured['ari']:.3f}, {measured['groups']} groups "
+                f"(labelled {measured['true_groups']})",
+                f"pair P/R/F1 {pairs['precision']:.2f}/{pairs['recall']:.2f}/{pairs['f1']:.2f}, "
+                f"holdout pair-F1 {holdout['f1']:.2f}",
+                f">= {GROUPING_ARI:g}" if room != "mixed" else "-",
+                measured["ari"] >= GROUPING_ARI if room != "mixed" else None,
+            )
+        )
+    ari_met = all(row.met for row in rows[:2])
+    time_row = Row(
+        f"grouping · {grouping['timed_answers']} answers, warm",
+        ms(grouping["median_s"] * 1000),
+        f"median of {grouping['runs']}",
+        f"< {GROUPING_S:g} s",
+        grouping["median_s"] < GROUPING_S,
+    )
+    first_row = Row(
+        "grouping · first use in a fresh process",
+        f"{grouping['first_use_s']:.2f} s",
+        "imports (numpy, stemmers) and a first grouping",
+        f"< {GROUPING_FIRST_USE_S:g} s",
+        grouping["first_use_s"] < GROUPING_FIRST_USE_S,
+    )
+    installed = grouping["installed_bytes"]
+    footprint_rows = [
+        Row(
+            "(info) grouping · peak memory of that process",
+            f"{grouping['peak_rss_kb'] / 1024:.0f} MB",
+            f"bare python {grouping['bare_rss_kb'] / 1024:.0f} MB",
+            "-",
+            None,
+        ),
+        Row(
+            "(info) grouping · installed size",
+            f"{sum(installed.values()) / 1e6:.1f} MB",
+            ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in installed.items()),
+            "-",
+            None,
+        ),
+    ]
+    return [
+        Budget(
+            "grouping_ari",
+            f"brainstorm grouping, ARI >= {GROUPING_ARI:g} in English and in Italian",
+            ari_met,
+            ", ".join(f"{room} {quality[room]['ari']:.3f}" for room in ("en", "it", "mixed")),
+            rows,
+            legend="bench/data/brainstorm_answers.json, each question grouped on its own",
+        ),
+        Budget(
+            "grouping_time",
+            f"brainstorm grouping, {grouping['timed_answers']} answers < {GROUPING_S:g} s",
+            time_row.met,
+            time_row.value,
+            [time_row],
+        ),
+        Budget(
+            "grouping_first_use",
+            f"brainstorm grouping, first use < {GROUPING_FIRST_USE_S:g} s",
+            first_row.met,
+            first_row.value,
+            [first_row],
+        ),
+        Budget(
+            "grouping_footprint",
+            "(info) brainstorm grouping, memory and installed size",
+            None,
+            f"{footprint_rows[0].value} at peak, {footprint_rows[1].value} installed",
+            footprint_rows,
+            info=True,
+        ),
     ]
 
 
