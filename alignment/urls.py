@@ -5,6 +5,7 @@ from django.urls import path
 from alignment.views import (
     accounts,
     actuals,
+    brainstorm,
     facilitation,
     live,
     quarters,
@@ -105,6 +106,21 @@ urlpatterns = [
         name="item_move",
     ),
     path("w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/dot", facilitation.dot, name="dot"),
+    path(
+        "w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/group",
+        brainstorm.answer_group,
+        name="answer_group",
+    ),
+    path(
+        "w/<uuid:workshop_id>/s/<slug:slug>/i/<uuid:item_id>/moderate/<slug:action>",
+        brainstorm.moderate,
+        name="moderate",
+    ),
+    path(
+        "w/<uuid:workshop_id>/s/<slug:slug>/g/<uuid:group_id>/<slug:action>",
+        brainstorm.group_action,
+        name="group_action",
+    ),
     path(
         "w/<uuid:workshop_id>/agreements/<uuid:item_id>/comment",
         steps.agreement_comment,

@@ -16,7 +16,7 @@ from django.utils import translation
 from alignment import agenda
 from alignment.agenda.kinds import decimal_text
 from alignment.domain import coherence, comparison, results, trends
-from alignment.models import KpiReading, Status
+from alignment.models import AnswerGroup, KpiReading, Status
 from flavors.models import Flavor
 
 FORMAT = "cvm-align/1"
@@ -132,7 +132,27 @@ def _build(workshop, data) -> dict:
         # Only where this quarter follows a signed one: a first quarter's
         # snapshot (a signed one among them) keeps exactly its keys.
         **({"results": results} if (results := previous_results(workshop)) else {}),
+        # Likewise only where a brainstorm's answers were grouped.
+        **({"groups": groups} if (groups := answer_groups(workshop, data, keys)) else {}),
     }
+
+
+def answer_groups(workshop, data: coherence.WorkshopData, keys: dict) -> dict:
+    """Each kind's groups of similar answers, in their order: the title the team
+    gave it and its answers' keys. A group none of whose answers is revealed yet
+    is not there. No query unless some answer is in a group."""
+    members: dict = {}
+    for kind in agenda.item_kinds():
+        for item in getattr(data, kind.name):
+            if item.group_id is not None:
+                members.setdefault(item.group_id, (kind.name, []))[1].append(keys[item.pk])
+    if not members:
+        return {}
+    groups: dict[str, list] = {}
+    for group in AnswerGroup.objects.filter(pk__in=members).order_by("order", "created"):
+        kind, answers = members[group.pk]
+        groups.setdefault(kind, []).append({"title": group.title, "answers": answers})
+    return groups
 
 
 def previous_results(workshop) -> dict | None:

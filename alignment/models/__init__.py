@@ -26,6 +26,7 @@ from alignment.models.signoff import (
 from alignment.models.workshop import (
     Alternative,
     AlternativeKind,
+    AnswerGroup,
     AspectItem,
     BusinessObjective,
     Change,
@@ -43,6 +44,7 @@ from alignment.models.workshop import (
 )
 
 __all__ = [
+    "AnswerGroup",
     "BetOutcome",
     "KpiReading",
     "Outcome",

@@ -77,6 +77,11 @@ class Workshop(models.Model):
     # Facilitation state, visible to everyone in the room.
     countdown_ends_at = models.DateTimeField(null=True, blank=True)
     brainstorm_step = models.CharField(max_length=40, blank=True)
+    # How the open brainstorm runs, as the facilitator chose when opening it:
+    # anonymous answers are nobody's but their author's, for good; moderated ones
+    # are seen by the facilitator first, who may group duplicates or set one aside.
+    brainstorm_anonymous = models.BooleanField(default=False)
+    brainstorm_moderated = models.BooleanField(default=False)
     # The flavor diagnostic's answers (question key -> choice key); scored on demand
     # by flavors.diagnostic.score, which is a pure function.
     flavor_answers = models.JSONField(default=dict, blank=True)
@@ -230,6 +235,17 @@ class AspectItem(models.Model):
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     # False while a private brainstorm hides it from everyone but its author.
     revealed = models.BooleanField(default=True)
+    # Written in an anonymous brainstorm: no page, export or report names its
+    # author, the lead's included. The author is kept for their own edit rights
+    # and for a site admin's abuse handling.
+    anonymous = models.BooleanField(default=False)
+    # Why the facilitator, moderating, kept it out of the reveal: it stays hidden,
+    # and its author sees the reason.
+    set_aside = models.CharField(_("reason for setting it aside"), max_length=300, blank=True)
+    # The group of similar answers it is in, since the reveal.
+    group = models.ForeignKey(
+        "alignment.AnswerGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -380,6 +396,28 @@ def check_same_workshop(workshop: Workshop, items) -> None:
             )
 
 
+class AnswerGroup(models.Model):
+    """Similar answers of one step, as the reveal proposed them and the facilitator
+    shaped them: merged, split, renamed. Each answer keeps its own text, author and
+    lineage; the group is what the room votes on when the facilitator chooses."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="answer_groups")
+    step = models.CharField(max_length=40)
+    title = models.CharField(_("group title"), max_length=TITLE_MAX)
+    order = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group of answers")
+        verbose_name_plural = _("groups of answers")
+        ordering = ["order", "created"]
+        indexes = [models.Index(fields=["workshop", "step"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class DotVote(models.Model):
     """A dot vote on the items of one step, with a budget of dots per person."""
 
@@ -390,6 +428,8 @@ class DotVote(models.Model):
         _("dots per person"), validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     is_open = models.BooleanField(default=True)
+    # The dots go to the step's groups of answers rather than to each answer.
+    on_groups = models.BooleanField(default=False)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -55,6 +55,22 @@ MESSAGES = {
         "workshop back to review first."
     ),
     "vote_already_open": _("A vote is already open on this step."),
+    "vote_needs_groups": _(
+        "There are no groups of answers on this step to vote on: group the answers first, "
+        "or vote on the answers."
+    ),
+    "vote_is_on_groups": _("This vote is on the groups of answers: give your dots to a group."),
+    "vote_is_on_answers": _("This vote is on the answers: give your dots to an answer."),
+    "group_title_missing": _("Give the group a title."),
+    "group_title_too_long": _("A group title has at most %(cap)s characters."),
+    "group_merge_itself": _("Choose another group to merge with."),
+    "not_moderating": _(
+        "Answers are moderated only during a brainstorm opened with “moderate first”, "
+        "before the reveal."
+    ),
+    "answer_already_revealed": _("This answer is revealed already: everyone sees it."),
+    "set_aside_reason_missing": _("Say why this answer is set aside: its author reads it."),
+    "set_aside_reason_too_long": _("A reason has at most %(cap)s characters."),
     "no_open_vote": _("There is no open vote on this step."),
     "vote_closed": _("This vote is closed."),
     "dots_used": _("You have used all %(budget)s of your dots. Take one back to move it."),

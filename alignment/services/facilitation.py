@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alignment.models import Dot, DotVote, Participant, Status, Workshop
+from alignment.services import brainstorm
 from alignment.services.audit import record
 from alignment.services.errors import Refused
 from alignment.services.revision import bump, ensure_editable
@@ -39,7 +40,11 @@ def stop_countdown(workshop: Workshop, *, by) -> None:
 
 
 @transaction.atomic
-def open_brainstorm(workshop: Workshop, step, *, by) -> None:
+def open_brainstorm(
+    workshop: Workshop, step, *, by, anonymous: bool = False, moderated: bool = False
+) -> None:
+    """Answers added now are their author's alone until the reveal; `anonymous`:
+    and nobody else's ever after; `moderated`: the facilitator sees them first."""
     # The status read under the row lock: a move to signing (or the last signature)
     # at the same moment must not slip in between.
     locked = Workshop.objects.select_for_update().only("status").get(pk=workshop.pk)
@@ -48,34 +53,77 @@ def open_brainstorm(workshop: Workshop, step, *, by) -> None:
         # Answers added now would be hidden from the leaders who are signing.
         raise Refused("brainstorm_while_signing")
     workshop.brainstorm_step = step.slug
-    workshop.save(update_fields=["brainstorm_step", "updated"])
+    workshop.brainstorm_anonymous = anonymous
+    workshop.brainstorm_moderated = moderated
+    workshop.save(
+        update_fields=["brainstorm_step", "brainstorm_anonymous", "brainstorm_moderated", "updated"]
+    )
     bump(workshop, step=step.slug, facilitation=True, content=False)
-    record(workshop.organization, by, "brainstorm.opened", step.slug, workshop=workshop)
+    record(
+        workshop.organization,
+        by,
+        "brainstorm.opened",
+        step.slug,
+        workshop=workshop,
+        anonymous=anonymous,
+        moderated=moderated,
+    )
 
 
 @transaction.atomic
-def reveal(workshop: Workshop, step, *, by) -> int:
-    """End the private brainstorm: everyone sees every answer."""
+def reveal(workshop: Workshop, step, *, by, group: bool = False) -> int:
+    """End the private brainstorm: everyone sees every answer but those the
+    facilitator set aside. `group`: similar answers are proposed as groups."""
     ensure_editable(workshop)
-    count = step.model.objects.filter(workshop=workshop, revealed=False).update(revealed=True)
+    count = step.model.objects.filter(workshop=workshop, revealed=False, set_aside="").update(
+        revealed=True
+    )
     if workshop.brainstorm_step == step.slug:
         workshop.brainstorm_step = ""
-        workshop.save(update_fields=["brainstorm_step", "updated"])
+        workshop.brainstorm_anonymous = workshop.brainstorm_moderated = False
+        workshop.save(
+            update_fields=[
+                "brainstorm_step",
+                "brainstorm_anonymous",
+                "brainstorm_moderated",
+                "updated",
+            ]
+        )
+    groups = brainstorm.propose_groups(workshop, step) if group else 0
     bump(workshop, step=step.slug, facilitation=True)
     record(
-        workshop.organization, by, "brainstorm.revealed", step.slug, workshop=workshop, count=count
+        workshop.organization,
+        by,
+        "brainstorm.revealed",
+        step.slug,
+        workshop=workshop,
+        count=count,
+        groups=groups,
     )
     return count
 
 
 @transaction.atomic
-def open_vote(workshop: Workshop, step, budget: int, *, by) -> DotVote:
+def open_vote(workshop: Workshop, step, budget: int, *, by, on_groups: bool = False) -> DotVote:
+    """`on_groups`: the dots go to the step's groups of answers, not to each answer."""
     ensure_editable(workshop)
     if DotVote.objects.filter(workshop=workshop, step=step.slug, is_open=True).exists():
         raise Refused("vote_already_open")
-    vote = DotVote.objects.create(workshop=workshop, step=step.slug, budget=budget, opened_by=by)
+    if on_groups and not brainstorm.shown_groups(workshop, step).exists():
+        raise Refused("vote_needs_groups")
+    vote = DotVote.objects.create(
+        workshop=workshop, step=step.slug, budget=budget, opened_by=by, on_groups=on_groups
+    )
     bump(workshop, step=step.slug, facilitation=True, content=False)
-    record(workshop.organization, by, "vote.opened", step.slug, workshop=workshop, budget=budget)
+    record(
+        workshop.organization,
+        by,
+        "vote.opened",
+        step.slug,
+        workshop=workshop,
+        budget=budget,
+        on_groups=on_groups,
+    )
     return vote
 
 
@@ -97,13 +145,23 @@ def close_vote(workshop: Workshop, vote: DotVote, *, by) -> None:
     record(workshop.organization, by, "vote.closed", vote.step, workshop=workshop)
 
 
+def _check_target(vote: DotVote, on_group: bool) -> None:
+    if vote.on_groups and not on_group:
+        raise Refused("vote_is_on_groups")
+    if on_group and not vote.on_groups:
+        raise Refused("vote_is_on_answers")
+
+
 @transaction.atomic
-def cast_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
+def cast_dot(workshop: Workshop, vote: DotVote, item_id, *, by, on_group: bool = False) -> None:
+    """A dot for an answer, or for a group of answers (`on_group`) when the vote
+    is on groups: `item_id` is the one the person chose."""
     ensure_editable(workshop)
     # Lock the vote so two quick clicks cannot both pass the budget check.
     vote = DotVote.objects.select_for_update().get(pk=vote.pk)
     if not vote.is_open:
         raise Refused("vote_closed")
+    _check_target(vote, on_group)
     used = Dot.objects.filter(vote=vote, voter=by).count()
     if used >= vote.budget:
         raise Refused("dots_used", {"budget": vote.budget})
@@ -112,11 +170,14 @@ def cast_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
 
 
 @transaction.atomic
-def take_back_dot(workshop: Workshop, vote: DotVote, item_id, *, by) -> None:
+def take_back_dot(
+    workshop: Workshop, vote: DotVote, item_id, *, by, on_group: bool = False
+) -> None:
     ensure_editable(workshop)
     vote = DotVote.objects.select_for_update().get(pk=vote.pk)
     if not vote.is_open:
         raise Refused("vote_closed")
+    _check_target(vote, on_group)
     dot = Dot.objects.filter(vote=vote, voter=by, item_id=item_id).last()
     if dot is None:
         raise Refused("no_dot")

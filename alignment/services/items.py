@@ -31,9 +31,12 @@ def _audit_item(workshop: Workshop, by, action: str, item, **detail) -> None:
     title = item.title if item.revealed else _("a hidden brainstorm answer")
     if not item.revealed and "old" in detail:
         detail["old"] = title
+    # An anonymous answer's author is named nowhere: what they do to it themselves
+    # is recorded without them.
+    actor = None if item.anonymous and by is not None and by.pk == item.author_id else by
     record(
         workshop.organization,
-        by,
+        actor,
         action,
         f"{item._meta.verbose_name}: {title}",
         workshop=workshop,
@@ -67,12 +70,13 @@ def add_item(workshop: Workshop, step, form, *, by):
     # Whether a brainstorm is open on this step, read under the row lock: the page
     # that posted may predate the reveal (and the move to signing) that closed it.
     # The lock also queues adds to one workshop, so the cap below holds exactly.
-    brainstorm_step = (
+    brainstorm_step, anonymous = (
         Workshop.objects.select_for_update()
-        .values_list("brainstorm_step", flat=True)
+        .values_list("brainstorm_step", "brainstorm_anonymous")
         .get(pk=workshop.pk)
     )
     item.revealed = brainstorm_step != step.slug
+    item.anonymous = not item.revealed and anonymous
     # One query for the cap and the position.
     existing = step.model.objects.filter(workshop=workshop).aggregate(
         count=Count("pk"), last=Max("order")

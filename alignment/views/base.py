@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from alignment import agenda
 from alignment.access import Rights, WorkshopAccess
 from alignment.forms import BudgetForm, CountdownForm
-from alignment.models import Dot, DotVote
+from alignment.models import AnswerGroup, Dot, DotVote
 from alignment.realtime import live
 from alignment.services import revision
 from alignment.services.errors import Refused
@@ -68,21 +68,24 @@ def get_item(access: WorkshopAccess, step, item_id):
 
 def room_items_context(workshop, step, rights: Rights) -> dict:
     """A step's list of items as everyone of a rights class sees it: the revealed
-    answers, the dot totals once a vote is closed, the controls the class has.
+    answers (in their groups, once a reveal grouped them), the dot totals once a
+    vote is closed, the controls the class has.
 
     Nothing personal: the same for every lead, every leader or every observer, so
     rendered once and shared (`views.live`). A leader's edit controls on their own
     answers are rendered for every answer, hidden, and shown by the page on the
     answers whose `data-author` is the person looking; the server still checks
-    every edit. What is one person's alone (their dots, their hidden brainstorm
-    answers) is `personal_items_context`, keyed here in `personal` by user id: a
-    token that changes whenever that person's part does."""
+    every edit. An anonymous answer has no `data-author`: its author's controls
+    are in their own part. What is one person's alone (their dots, their hidden
+    or anonymous answers) is `personal_items_context`, keyed here in `personal`
+    by user id: a token that changes whenever that person's part does."""
     visible = list(step.items(workshop).filter(revealed=True))
     hidden = list(
         step.model.objects.filter(workshop=workshop, revealed=False).values_list(
-            "author_id", "pk", "version"
+            "author_id", "pk", "version", "set_aside"
         )
     )
+    anonymous = step.model.objects.filter(workshop=workshop, revealed=True, anonymous=True)
     vote = DotVote.objects.filter(workshop=workshop, step=step.slug).first()
     totals: Counter = Counter()
     personal: dict[int, list] = defaultdict(list)
@@ -90,39 +93,89 @@ def room_items_context(workshop, step, rights: Rights) -> dict:
         for item_id, voter_id in Dot.objects.filter(vote=vote).values_list("item_id", "voter_id"):
             totals[item_id] += 1
             personal[voter_id].append(f"d{item_id}")
-    for author_id, pk, version in hidden:
-        personal[author_id].append(f"h{pk}.{version}")
+    for author_id, pk, version, set_aside in hidden:
+        personal[author_id].append(f"h{pk}.{version}.{set_aside}")
+    for author_id, pk, version in anonymous.values_list("author_id", "pk", "version"):
+        personal[author_id].append(f"a{pk}.{version}")
     frozen = workshop.is_frozen
     entries = [
         {
             "item": item,
             "can_edit": rights.is_lead and not frozen,
-            "edits_own": rights.edits_own and not frozen and item.author_id is not None,
+            "edits_own": rights.edits_own
+            and not frozen
+            and item.author_id is not None
+            and not item.anonymous,
             "total": totals[item.pk],
         }
         for item in visible
     ]
-    if vote is not None and not vote.is_open:
+    closed = vote is not None and not vote.is_open
+    if closed:
         entries.sort(key=lambda e: -e["total"])
+    groups = _group_rows(workshop, step, entries, totals, ranked=closed)
+    grouped = {entry["item"].pk for row in groups for entry in row["entries"]}
+    moderating = workshop.brainstorm_step == step.slug and workshop.brainstorm_moderated
+    pending = [row for row in hidden if not row[3]]
     return {
         "can_add": not frozen
         and (rights.is_lead if step.lead_adds_only else rights.can_contribute),
         "entries": entries,
-        "hidden_count": len(hidden),
+        "groups": groups,
+        "loose_entries": [e for e in entries if e["item"].pk not in grouped],
+        # The facilitator shapes groups: by hand from two answers on.
+        "can_group": rights.is_lead and not frozen and len(entries) > 1,
+        "hidden_count": len(pending),
+        "moderation": _moderation_rows(workshop, step) if moderating and rights.is_lead else None,
         "vote": vote,
         "vote_open": vote is not None and vote.is_open,
-        "can_reorder": rights.is_lead
-        and not frozen
-        and not (vote is not None and not vote.is_open),
+        "can_reorder": rights.is_lead and not frozen and not closed,
         "brainstorm": workshop.brainstorm_step == step.slug,
         # Something here to reveal: the open brainstorm, or answers left hidden by an
-        # earlier one.
-        "unrevealed": workshop.brainstorm_step == step.slug or bool(hidden),
+        # earlier one (those set aside stay hidden).
+        "unrevealed": workshop.brainstorm_step == step.slug or bool(pending),
         "personal": {
             user_id: hashlib.blake2s(",".join(sorted(marks)).encode(), digest_size=6).hexdigest()
             for user_id, marks in personal.items()
         },
     }
+
+
+def _group_rows(workshop, step, entries: list, totals: Counter, *, ranked: bool) -> list[dict]:
+    """The groups everyone sees (those with a revealed answer), each with its
+    answers in the list's order. No query when no answer is in a group."""
+    if not any(entry["item"].group_id for entry in entries):
+        return []
+    members: dict = defaultdict(list)
+    for entry in entries:
+        if entry["item"].group_id is not None:
+            members[entry["item"].group_id].append(entry)
+    rows = [
+        {"group": group, "entries": members[group.pk], "total": totals[group.pk]}
+        for group in AnswerGroup.objects.filter(workshop=workshop, step=step.slug)
+        if members[group.pk]
+    ]
+    if ranked:
+        rows.sort(key=lambda row: -row["total"])
+    return rows
+
+
+def _moderation_rows(workshop, step) -> list[dict]:
+    """The answers the facilitator moderates before the reveal: every hidden one,
+    with its author only where the brainstorm is not anonymous."""
+    hidden = list(
+        step.model.objects.filter(workshop=workshop, revealed=False)
+        .select_related("author")
+        .order_by("order", "created")
+    )
+    return [
+        {
+            "item": item,
+            "author": None if item.anonymous else item.author,
+            "others": [other for other in hidden if other.pk != item.pk and not other.set_aside],
+        }
+        for item in hidden
+    ]
 
 
 def personal_items_context(access: WorkshopAccess, step, vote) -> dict:
@@ -142,6 +195,12 @@ def personal_items_context(access: WorkshopAccess, step, vote) -> dict:
         {"item": item, "can_edit": access.can_edit(item) and not frozen, "hidden": True}
         for item in (step.items(workshop).filter(pk__in=hidden) if hidden else ())
     ]
+    # Revealed, but theirs alone to know: controls that point at the answer in the list.
+    anonymous = list(
+        step.model.objects.filter(workshop=workshop, revealed=True, anonymous=True, author=user)
+        .only("pk", "title")
+        .order_by("order", "created")
+    )
     mine: Counter = Counter()
     titles: dict = {}
     if vote is not None and vote.is_open:
@@ -150,6 +209,9 @@ def personal_items_context(access: WorkshopAccess, step, vote) -> dict:
             titles = dict(step.model.objects.filter(pk__in=mine).values_list("pk", "title"))
     return {
         "own_entries": own,
+        "own_anonymous": [
+            {"item": item, "can_edit": access.can_edit(item) and not frozen} for item in anonymous
+        ],
         "mine_json": json.dumps({str(item_id): count for item_id, count in mine.items()}),
         "mine_titles": [(titles.get(item_id, ""), count) for item_id, count in mine.items()],
         "dots_left": (vote.budget - sum(mine.values())) if vote is not None else 0,

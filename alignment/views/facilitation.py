@@ -14,7 +14,7 @@ from alignment import agenda
 from alignment.access import get_workshop_for_user, require
 from alignment.forms import BudgetForm, CountdownForm
 from alignment.models import DotVote
-from alignment.services import facilitation
+from alignment.services import brainstorm, facilitation
 from alignment.services.errors import Refused
 from alignment.views.base import (
     get_item,
@@ -48,17 +48,57 @@ def _countdown_stop(request, workshop, step) -> str:
 
 
 def _brainstorm(request, workshop, step) -> str:
-    facilitation.open_brainstorm(workshop, item_step(step.slug), by=request.user)
+    anonymous = request.POST.get("anonymous") == "1"
+    moderated = request.POST.get("moderated") == "1"
+    facilitation.open_brainstorm(
+        workshop, item_step(step.slug), by=request.user, anonymous=anonymous, moderated=moderated
+    )
+    if anonymous:
+        return _(
+            "Anonymous private brainstorm: new answers stay hidden until you reveal them, "
+            "and nobody will see who wrote them."
+        )
     return _("Private brainstorm: new answers stay hidden until you reveal them.")
 
 
 def _reveal(request, workshop, step) -> str:
-    count = facilitation.reveal(workshop, item_step(step.slug), by=request.user)
-    return ngettext(
+    step = item_step(step.slug)
+    count = facilitation.reveal(
+        workshop, step, by=request.user, group=request.POST.get("group") == "1"
+    )
+    revealed = ngettext(
         "%(count)s answer revealed to everyone.",
         "%(count)s answers revealed to everyone.",
         count,
     ) % {"count": count}
+    groups = brainstorm.shown_groups(workshop, step).count()
+    if not groups:
+        return revealed
+    return " ".join(
+        (
+            revealed,
+            ngettext(
+                "%(count)s group of similar answers proposed: merge, split or rename it as you see fit.",
+                "%(count)s groups of similar answers proposed: merge, split or rename them as you see fit.",
+                groups,
+            )
+            % {"count": groups},
+        )
+    )
+
+
+def _regroup(request, workshop, step) -> str:
+    made = brainstorm.regroup(workshop, item_step(step.slug), by=request.user)
+    return ngettext(
+        "%(count)s group of similar answers proposed.",
+        "%(count)s groups of similar answers proposed.",
+        made,
+    ) % {"count": made}
+
+
+def _ungroup(request, workshop, step) -> str:
+    brainstorm.ungroup_all(workshop, item_step(step.slug), by=request.user)
+    return _("The answers are no longer grouped.")
 
 
 def _vote(request, workshop, step) -> str:
@@ -67,7 +107,11 @@ def _vote(request, workshop, step) -> str:
         messages.error(request, _("Give each person between 1 and 20 dots."))
         return ""
     facilitation.open_vote(
-        workshop, item_step(step.slug), form.cleaned_data["budget"], by=request.user
+        workshop,
+        item_step(step.slug),
+        form.cleaned_data["budget"],
+        by=request.user,
+        on_groups=request.POST.get("on_groups") == "1",
     )
     return ""
 
@@ -83,6 +127,8 @@ CONTROLS = {
     "countdown-stop": _countdown_stop,
     "brainstorm": _brainstorm,
     "reveal": _reveal,
+    "regroup": _regroup,
+    "ungroup": _ungroup,
     "vote": _vote,
     "vote-close": _vote_close,
 }

@@ -191,6 +191,7 @@ def _render_landing(workshop_id, step_slug: str, role: str, language: str) -> st
             # Someone who just arrived on a step has no answer hidden there and no
             # dot on it yet (if they do, their own parts follow): the class's default.
             own_entries=[],
+            own_anonymous=[],
             mine_json="{}",
             dots_left=vote.budget if vote is not None and vote.is_open else 0,
         )

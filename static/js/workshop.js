@@ -48,7 +48,11 @@
         handle: ".item__handle",
         draggable: ".item-slot",
         animation: 120,
-        onEnd: function () {
+        group: groupOption(list),
+        onAdd: moveToGroup,
+        onEnd: function (event) {
+          // Dropped into a group: that list's onAdd saves it.
+          if (event.to !== event.from) { return; }
           var order = currentOrder();
           if (order.join(",") === list.dataset.savedOrder) { return; }
           list.dataset.savedOrder = order.join(",");
@@ -56,6 +60,38 @@
             target: "#items", swap: "outerHTML", values: { order: order }
           });
         }
+      });
+    });
+  }
+
+  // The facilitator drags an answer onto another group (or out of every group):
+  // the lists a group's answers sit in share one Sortable group, and a drop
+  // posts what the "Move" control beside each answer posts.
+  function groupOption(list) {
+    return list.hasAttribute("data-group-drop") ? { name: "answers", pull: true, put: true } : undefined;
+  }
+
+  function moveToGroup(event) {
+    var list = event.to;
+    var slot = event.item;
+    var url = list.dataset.moveUrl.replace("00000000-0000-0000-0000-000000000000", slot.dataset.itemId);
+    htmx.ajax("POST", url, {
+      target: "#items", swap: "outerHTML", values: { to: list.dataset.groupDrop || "" }
+    });
+  }
+
+  function makeGroupable(root) {
+    if (typeof Sortable === "undefined") { return; }
+    root.querySelectorAll("ol[data-group-drop]:not(.item-list--sortable)").forEach(function (list) {
+      if (list.dataset.sortableReady) { return; }
+      list.dataset.sortableReady = "1";
+      Sortable.create(list, {
+        handle: ".item__handle",
+        draggable: ".item-slot",
+        animation: 120,
+        sort: false,
+        group: groupOption(list),
+        onAdd: moveToGroup
       });
     });
   }
@@ -388,6 +424,7 @@
     tick();
     window.setInterval(tick, 1000);
     makeSortable(document);
+    makeGroupable(document);
   });
   document.addEventListener("htmx:beforeSwap", rememberFocus);
   document.addEventListener("htmx:oobBeforeSwap", rememberFocus);
@@ -395,6 +432,7 @@
     personalise(event.target);
     tick();
     makeSortable(event.target.parentNode || document);
+    makeGroupable(event.target.parentNode || document);
     restoreFocus(event.target);
   });
 })();
