@@ -107,6 +107,7 @@ def report_context(snapshot: dict, signatures, content_hash: str, generated_at) 
         "coherence": coherence,
         "changes": _changes_view(snapshot.get("changes")),
         "last_results": _results_view(snapshot.get("results")),
+        "answer_groups": _groups_view(snapshot.get("groups"), titles),
         "signers": signers,
         "signed_on": signed_on,
         "generated_at": generated,
@@ -381,6 +382,29 @@ def _results_view(results: dict | None) -> dict | None:
         "counts": counts,
         "charted": any(kpi["trend"] and kpi["trend"]["chart"] for kpi in kpis),
     }
+
+
+def _groups_view(groups: dict | None, titles: dict) -> list[dict]:
+    """Each kind's groups of similar answers, in agenda order, their answers named."""
+    if not groups:
+        return []
+    return [
+        {
+            "kind": kind.verbose_name_plural,
+            "groups": [
+                {
+                    "title": group.get("title", ""),
+                    "answers": [
+                        {"key": key, "title": titles.get(key, "")}
+                        for key in group.get("answers") or []
+                    ],
+                }
+                for group in groups[kind.name]
+            ],
+        }
+        for kind in agenda.item_kinds()
+        if groups.get(kind.name)
+    ]
 
 
 def _standing(value) -> Standing:

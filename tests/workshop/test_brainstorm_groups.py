@@ -3,11 +3,15 @@ on as groups; answers set aside while moderating; the groups in the signed conte
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
+from pypdf import PdfReader
 
 from alignment.domain import snapshot
-from alignment.models import AnswerGroup, AuditEntry, Dot, Persona
-from alignment.services import signoff
+from alignment.models import AnswerGroup, AuditEntry, Dot, Persona, Status
+from alignment.services import signoff, workshops
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +146,26 @@ def test_groups_are_part_of_the_signed_content(as_lead, as_leader, workshop):
     bills = next(g for g in listed if ANSWERS[0] in {keys[k] for k in g["answers"]})
     assert {keys[k] for k in bills["answers"]} >= {ANSWERS[0], ANSWERS[1], ANSWERS[2]}
     assert snapshot.content_hash(data) == after
+
+
+def test_the_signed_report_and_export_show_the_groups(
+    coherent_workshop, as_lead, as_leader, lead, leader, second_leader, sign
+):
+    workshop = coherent_workshop
+    brainstorm(as_lead, [as_leader], workshop)
+    as_lead.post(url(workshop, "facilitate/reveal"), {"group": "1"})
+    group = AnswerGroup.objects.filter(workshop=workshop).first()
+    as_lead.post(url(workshop, f"g/{group.pk}/rename"), {"title": "Billing <in one place>"})
+    for status in (Status.REVIEW, Status.SIGNING):
+        workshops.transition(workshop, status, by=lead)
+    workshop.refresh_from_db()
+    sign(workshop, leader)
+    report = sign(workshop, second_leader)
+    assert report.snapshot["groups"]["personas"][0]["title"] == "Billing <in one place>"
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.open("rb").read())).pages
+    )
+    assert "Groups of similar answers" in text
+    assert "Billing <in one place>" in " ".join(text.split())
+    exported = json.loads(as_lead.get(f"/w/{workshop.pk}/export.json").content)
+    assert exported["snapshot"]["groups"] == report.snapshot["groups"]
