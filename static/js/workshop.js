@@ -218,10 +218,17 @@
 
   function liveElement() { return document.getElementById("live"); }
 
-  // A form someone has typed into (a reservation, a reason) is theirs until sent.
+  // A form someone has typed into (a reservation, a reason, a group's new title)
+  // or chosen in (the group to merge into) is theirs until sent.
   function typedInto(form) {
-    return Array.prototype.some.call(form.querySelectorAll("textarea, input[type=text]"), function (field) {
-      return field.value !== field.defaultValue;
+    var typed = Array.prototype.some.call(
+      form.querySelectorAll("textarea, input[type=text], input:not([type])"),
+      function (field) { return field.value !== field.defaultValue; }
+    );
+    return typed || Array.prototype.some.call(form.querySelectorAll("select"), function (select) {
+      return Array.prototype.some.call(select.options, function (option) {
+        return option.selected !== option.defaultSelected;
+      });
     });
   }
 

@@ -126,7 +126,6 @@ def test_actuals_are_imported_after_a_refused_file_and_q4_starts_from_them(open_
     expect(trend.locator("svg.trend-chart")).to_be_visible()
     expect(trend.locator(".trend-chart__mark--actual")).to_have_count(1)
     expect(trend.locator(".trend__figures")).to_contain_text("436.50")
-    lead.screenshot(path="/tmp/e2e-compare.png", full_page=True)
     # The refused file was answered 422, which the browser reports; nothing else.
     others = [e for e in lead.console_errors if "status of 422" not in e]
     assert others == [] and ceo.console_errors == [], (others, ceo.console_errors)
