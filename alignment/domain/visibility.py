@@ -38,8 +38,10 @@ class HiddenAnswers:
 
 
 def hidden_answers(workshop: Workshop) -> HiddenAnswers:
-    """The unrevealed answers of a workshop and its open brainstorm, in one query."""
-    counts = agenda.count_items(workshop, lambda items: items.filter(revealed=False))
+    """The unrevealed answers of a workshop and its open brainstorm, in one query.
+    An answer the facilitator set aside while moderating is not waiting for a
+    reveal: it stays its author's, outside what the team signs."""
+    counts = agenda.count_items(workshop, lambda items: items.filter(revealed=False, set_aside=""))
     return HiddenAnswers(
         counts={slug: n for slug, n in counts.items() if n}, open_on=workshop.brainstorm_step
     )

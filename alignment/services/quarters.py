@@ -12,7 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from alignment import agenda
-from alignment.models import AgreementEvent, HandshakeAgreement, Participant, Workshop
+from alignment.models import (
+    AgreementEvent,
+    AnswerGroup,
+    HandshakeAgreement,
+    Participant,
+    Workshop,
+)
 from alignment.models.workshop import next_quarter
 from alignment.services.audit import record
 from alignment.services.errors import Refused
@@ -37,6 +43,21 @@ def start_next_quarter(workshop: Workshop, *, by, quarter: str | None = None) ->
         previous=workshop,
     )
     Participant.objects.seat_members(clone)
+    # The groups of similar answers come along with their answers (those of a
+    # group the clone has none of are left behind).
+    groups = {group.pk: group for group in AnswerGroup.objects.filter(workshop=workshop)}
+    group_copies: dict = {}
+
+    def group_copy(group_id):
+        if group_id is None:
+            return None
+        if group_id not in group_copies:
+            original = groups[group_id]
+            group_copies[group_id] = AnswerGroup.objects.create(
+                workshop=clone, step=original.step, title=original.title, order=original.order
+            )
+        return group_copies[group_id].pk
+
     # Kind by kind in agenda order, so an item's parents are copied before it.
     copies: dict[type, dict] = {}
     for kind in agenda.item_kinds():
@@ -55,6 +76,7 @@ def start_next_quarter(workshop: Workshop, *, by, quarter: str | None = None) ->
                 for f in model._meta.concrete_fields
                 if f.name not in SKIPPED and f.name not in parents
             }
+            values["group_id"] = group_copy(values.get("group_id"))
             item = model(workshop=clone, **values)
             for name in parents:
                 parent_model = model._meta.get_field(name).related_model

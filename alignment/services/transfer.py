@@ -21,6 +21,7 @@ from alignment import agenda
 from alignment.agenda.kinds import MAX_ITEMS_PER_KIND
 from alignment.models import (
     AgreementEvent,
+    AnswerGroup,
     CatalogueKpi,
     HandshakeAgreement,
     Participant,
@@ -333,6 +334,7 @@ def import_snapshot(
                 (through(**{f"{source}_id": a, f"{target}_id": b}) for a, b in sorted(pairs)),
                 batch_size=500,
             )
+        _import_groups(workshop, snapshot.get("groups"), reading.made)
         # Every row was validated as a form would before it was saved; the
         # workshop last (a refusal anywhere rolls the whole import back).
         workshop.full_clean(exclude=["organization", "facilitator", "previous", "override_by"])
@@ -353,3 +355,26 @@ def import_snapshot(
         source_quarter=header.get("quarter"),
     )
     return workshop
+
+
+def _import_groups(workshop: Workshop, groups, made: dict) -> None:
+    """The groups of similar answers, by kind, each naming its answers by key: an
+    answer of another kind, or one the file does not hold, is refused."""
+    if not groups:
+        return
+    if not isinstance(groups, dict):
+        raise Refused("file_missing_parts", field="file")
+    steps = {step.kind.name: step for step in agenda.item_steps()}
+    for kind_name, rows in groups.items():
+        step = steps.get(kind_name)
+        if step is None or not isinstance(rows, list):
+            raise Refused("file_missing_parts", field="file")
+        for order, row in enumerate(rows, start=1):
+            members = [made.get(key) for key in row.get("answers") or []]
+            if not members or any(not isinstance(m, step.model) for m in members):
+                raise Refused("file_missing_parts", field="file")
+            group = _valid(
+                AnswerGroup, workshop=workshop, step=step.slug, title=row.get("title"), order=order
+            )
+            group.save()
+            step.model.objects.filter(pk__in=[m.pk for m in members]).update(group=group)

@@ -7,11 +7,12 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from alignment.domain import snapshot
-from alignment.models import AnswerGroup, AuditEntry, Dot, Persona, Status
-from alignment.services import signoff, workshops
+from alignment.models import AnswerGroup, AuditEntry, Dot, Persona, Status, Workshop
+from alignment.services import quarters, signoff, workshops
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,38 @@ def test_the_signed_report_and_export_show_the_groups(
     assert "Billing <in one place>" in " ".join(text.split())
     exported = json.loads(as_lead.get(f"/w/{workshop.pk}/export.json").content)
     assert exported["snapshot"]["groups"] == report.snapshot["groups"]
+
+
+def test_the_next_quarter_carries_the_groups_with_their_answers(as_lead, as_leader, workshop, lead):
+    brainstorm(as_lead, [as_leader], workshop)
+    as_lead.post(url(workshop, "facilitate/reveal"), {"group": "1"})
+    before = groups_of(workshop)
+    following = quarters.start_next_quarter(workshop, by=lead, quarter="2027-Q1")
+    assert groups_of(following) == before
+    # Each quarter's answers point at that quarter's own groups.
+    assert not Persona.objects.filter(workshop=following, group__workshop=workshop).exists()
+    assert (
+        snapshot.build_snapshot(following)["groups"] == snapshot.build_snapshot(workshop)["groups"]
+    )
+
+
+def test_an_export_with_groups_imports_with_them(as_lead, as_leader, workshop):
+    brainstorm(as_lead, [as_leader], workshop)
+    as_lead.post(url(workshop, "facilitate/reveal"), {"group": "1"})
+    exported = json.loads(as_lead.get(f"/w/{workshop.pk}/export.json").content)
+    body = json.dumps(exported).encode()
+    response = as_lead.post(
+        "/o/acme/workshops/import",
+        {"file": SimpleUploadedFile("x.json", body, "application/json"), "quarter": "2027-Q1"},
+    )
+    assert response.status_code == 302
+    restored = Workshop.objects.get(quarter="2027-Q1")
+    assert groups_of(restored) == groups_of(workshop)
+    # A group naming an answer the file does not hold is refused, and nothing is imported.
+    exported["snapshot"]["groups"]["personas"][0]["answers"].append("P99")
+    broken = json.dumps(exported).encode()
+    refused = as_lead.post(
+        "/o/acme/workshops/import",
+        {"file": SimpleUploadedFile("x.json", broken, "application/json"), "quarter": "2027-Q2"},
+    )
+    assert refused.status_code == 422 and not Workshop.objects.filter(quarter="2027-Q2").exists()

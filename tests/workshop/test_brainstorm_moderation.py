@@ -3,9 +3,13 @@ anonymous for good: tested as lead, leader, observer and outsider."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from alignment.domain.visibility import hidden_answers
 from alignment.models import AnswerGroup, AuditEntry, Persona
+from alignment.services import signoff
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +145,12 @@ def test_an_anonymous_answer_names_its_author_to_nobody(
     # The audit log records what happened to it, never by whom.
     for entry in AuditEntry.objects.filter(action__startswith="item."):
         assert entry.actor is None
+
+
+def test_an_answer_set_aside_does_not_hold_up_the_sign_off(moderated, as_lead, lead):
+    spam = answer("Spam answer")
+    as_lead.post(url(moderated, f"i/{spam.pk}/moderate/set-aside"), {"reason": "Off topic"})
+    as_lead.post(url(moderated, "facilitate/reveal"))
+    assert not hidden_answers(moderated)
+    data, _hash = signoff.current_content(moderated)
+    assert "Spam answer" not in json.dumps(data)
