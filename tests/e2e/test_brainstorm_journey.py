@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from alignment.models import AnswerGroup, Dot, Need, Role, Status
 from alignment.services import workshops
+from tests.e2e.conftest import serious_accessibility_violations
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -121,6 +122,8 @@ def test_three_leaders_brainstorm_in_italian_and_vote_on_groups(
         )
     bills = group_with(facilitator, ANSWERS["ceo"][0])
     expect(bills.locator(".item__title", has_text=ANSWERS["cfo"][0])).to_have_count(1)
+    # The grouped list, with the facilitator's tools, is accessible (axe-core).
+    assert serious_accessibility_violations(facilitator) == []
     # Everyone but the facilitator reads the groups without the tools that shape them.
     expect(rooms["ceo"].locator(".answer-group__tools")).to_have_count(0)
 
