@@ -310,7 +310,18 @@ class WorkshopAdmin(AuditedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 # Fields no one edits in the admin: which workshop, who wrote it, its history, and
 # its links (the admin would offer every organisation's items as choices).
-_ITEM_FIXED = {"id", "workshop", "author", "lineage", "version", "order", "revealed"}
+_ITEM_FIXED = {
+    "id",
+    "workshop",
+    "author",
+    "lineage",
+    "version",
+    "order",
+    "revealed",
+    # An anonymous answer stays anonymous, and only the facilitator sets one aside.
+    "anonymous",
+    "set_aside",
+}
 
 
 class WorkshopItemAdmin(AuditedAdminMixin, admin.ModelAdmin):

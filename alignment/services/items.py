@@ -178,6 +178,9 @@ def record_agreement_change(workshop: Workshop, agreement, form, by, before) -> 
     agreement is a negotiated contract, and its history is part of it."""
     old = before.status if before is not None else ""
     comment = form.cleaned_data.get("status_comment", "")
+    # The thread is shown with the agreement: an anonymous one's author is not named
+    # in it for what they do to it themselves, as in the audit log (`_audit_item`).
+    by = None if agreement.anonymous and by is not None and by.pk == agreement.author_id else by
     if before is None:
         AgreementEvent.objects.create(
             agreement=agreement,

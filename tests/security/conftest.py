@@ -2,7 +2,8 @@
 
 `victim` is a rich organisation (the demo telco): a signed 2026-Q3 workshop with
 its report and PDF, and a live 2026-Q4 workshop with an open dot vote, a private
-brainstorm, agreements with comments, and every step filled. The isolation tests
+brainstorm the facilitator moderates, grouped answers with a dot vote on the
+groups, agreements with comments, and every step filled. The isolation tests
 point every URL of the project at it as people who must not reach it.
 """
 
@@ -23,6 +24,7 @@ from django.test import Client
 
 from alignment import agenda, demo
 from alignment.models import (
+    AnswerGroup,
     HandshakeAgreement,
     Invitation,
     Kpi,
@@ -37,7 +39,15 @@ from alignment.models import (
     User,
     Workshop,
 )
-from alignment.services import actuals_csv, facilitation, items, people, signoff, workshops
+from alignment.services import (
+    actuals_csv,
+    brainstorm,
+    facilitation,
+    items,
+    people,
+    signoff,
+    workshops,
+)
 from flavors.diagnostic import DEMO_Q3_ANSWERS
 from flavors.models import Flavor
 from handshakes.models import HandshakeTemplate
@@ -61,8 +71,10 @@ class Victim:
 
 def world_of(organization, workshops, *, members) -> World:
     """An organisation's objects as URL parameters: one item of each step of each
-    workshop, the membership keys of `members`, a pending invitation (one is made
-    if there is none), a library area and a flavor."""
+    workshop (and one a brainstorm still hides, where there is one), a group of
+    answers of each step that has one (an empty one is made in a workshop with
+    none), the membership keys of `members`, a pending invitation (one is made if
+    there is none), a library area and a flavor."""
     if not Invitation.objects.filter(organization=organization).pending().exists():
         people.invite(
             organization,
@@ -78,8 +90,25 @@ def world_of(organization, workshops, *, members) -> World:
         kpi = Kpi.objects.filter(workshop=workshops[0]).order_by("order").first()
         KpiReading.objects.create(kpi=kpi, value=1, taken_on=date(2026, 10, 1), source="Probe")
     items = {}
+    groups = {}
+    hidden_items = {}
     for workshop in workshops:
+        if not AnswerGroup.objects.filter(workshop=workshop).exists():
+            # Named by the group routes; with no answer in it, no page shows it.
+            AnswerGroup.objects.create(
+                workshop=workshop, step=agenda.item_steps()[0].slug, title="Probe group"
+            )
+        for group in AnswerGroup.objects.filter(workshop=workshop).order_by("-order", "-created"):
+            groups[(workshop.pk, group.step)] = group.pk  # the first of each step wins
         for step in agenda.item_steps():
+            hidden = (
+                step.model.objects.filter(workshop=workshop, revealed=False, set_aside="")
+                .order_by("order")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if hidden is not None:
+                hidden_items[(workshop.pk, step.slug)] = hidden
             first = (
                 step.model.objects.filter(workshop=workshop, revealed=True)
                 .order_by("order")
@@ -92,6 +121,8 @@ def world_of(organization, workshops, *, members) -> World:
         organization_slug=organization.slug,
         workshop_ids=[w.pk for w in workshops],
         items=items,
+        groups=groups,
+        hidden_items=hidden_items,
         reading_ids={
             workshop.pk: list(
                 KpiReading.objects.filter(kpi__workshop=workshop).values_list("pk", flat=True)
@@ -151,10 +182,20 @@ def victim(demo_organization) -> Victim:
 
     # The live room as it is mid-session.
     facilitation.open_vote(live, agenda.get_step("persona"), 3, by=lead)
-    facilitation.open_brainstorm(live, agenda.get_step("needs"), by=lead)
-    Need.objects.create(
-        workshop=live, title="A hidden brainstorm answer", author=lead, revealed=False, order=99
+    facilitation.open_brainstorm(live, agenda.get_step("needs"), by=lead, moderated=True)
+    for order, title in enumerate(("A hidden brainstorm answer", "Another hidden answer")):
+        Need.objects.create(
+            workshop=live, title=title, author=lead, revealed=False, order=99 + order
+        )
+    # Two groups of two similar alternatives each, and a dot vote on the groups.
+    alternatives = agenda.get_step("alternatives")
+    answers = list(
+        alternatives.model.objects.filter(workshop=live, revealed=True).order_by("order")[:4]
     )
+    for first, second in (answers[0:2], answers[2:4]):
+        group = brainstorm.move(live, alternatives, first, None, new=True, by=lead)
+        brainstorm.move(live, alternatives, second, group, by=lead)
+    facilitation.open_vote(live, alternatives, 3, by=lead, on_groups=True)
     agreement = HandshakeAgreement.objects.filter(workshop=live).order_by("order").first()
     items.comment_on_agreement(live, agreement, "Pricing owes us a date", by=lead)
     live.refresh_from_db()
@@ -287,6 +328,35 @@ def _confirm_actuals(values, victim):
     return {"upload": token}
 
 
+def _moderate(values, victim):
+    if values["action"] == "set-aside":
+        return {"reason": "Probe reason"}
+    if values["action"] == "duplicate":
+        step = agenda.get_step(values["slug"])
+        other = (
+            step.model.objects.filter(workshop_id=values["workshop_id"], revealed=False)
+            .exclude(pk=values["item_id"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return {"duplicate_of": str(other)}
+    return {}
+
+
+def _group_action(values, victim):
+    if values["action"] == "rename":
+        return {"title": "Probe group title"}
+    if values["action"] == "merge":
+        other = (
+            AnswerGroup.objects.filter(workshop_id=values["workshop_id"], step=values["slug"])
+            .exclude(pk=values["group_id"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return {"into": str(other)}
+    return {}
+
+
 def _constant(data):
     return lambda values, victim: dict(data)
 
@@ -340,6 +410,9 @@ PROBES = {
     "alignment:item_delete": _constant({}),
     "alignment:item_move": _constant({"direction": "down"}),
     "alignment:dot": _constant({}),
+    "alignment:answer_group": _constant({"to": "new"}),
+    "alignment:moderate": _moderate,
+    "alignment:group_action": _group_action,
     "alignment:agreement_comment": _constant({"comment": "Probe comment"}),
 }
 

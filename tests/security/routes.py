@@ -53,8 +53,15 @@ FACILITATION_ACTIONS = [
     "reveal",
     "vote",
     "vote-close",
+    "regroup",
+    "ungroup",
     "no-such-action",
 ]
+# A hidden answer's moderation before the reveal (alignment:moderate).
+MODERATION_ACTIONS = ["set-aside", "put-back", "duplicate", "no-such-action"]
+# A group of answers' tools (alignment:group_action). Merging removes the group, so
+# it comes last of those that change it.
+GROUP_ACTIONS = ["rename", "dot", "merge", "ungroup", "no-such-action"]
 
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 
@@ -115,6 +122,10 @@ class World:
     flavor_codes: list = field(default_factory=list)
     # workshop id -> the KPI readings recorded in it (a signed quarter's results)
     reading_ids: dict = field(default_factory=dict)
+    # (workshop id, step slug) -> the pk of a group of answers of that step
+    groups: dict = field(default_factory=dict)
+    # (workshop id, step slug) -> the pk of an answer a brainstorm still hides there
+    hidden_items: dict = field(default_factory=dict)
 
 
 def _workshop_id(route: Route, chosen: dict, world: World) -> list:
@@ -124,6 +135,14 @@ def _workshop_id(route: Route, chosen: dict, world: World) -> list:
 def _slug(route: Route, chosen: dict, world: World) -> list:
     if route.name == "handshakes:detail":
         return world.area_slugs[:1]
+    if route.name == "alignment:group_action":
+        # The steps whose answers are grouped.
+        return [slug for (pk, slug) in world.groups if pk == chosen["workshop_id"]]
+    if route.name == "alignment:moderate":
+        # The steps with an answer still hidden (the one kind moderation reaches);
+        # a workshop without one: every step's revealed item, which it refuses.
+        hidden = [slug for (pk, slug) in world.hidden_items if pk == chosen["workshop_id"]]
+        return hidden or [s.slug for s in agenda.item_steps()]
     if route.name.startswith("alignment:"):
         if "workshop_id" in route.params:
             if "item_id" in route.params:
@@ -144,6 +163,9 @@ def _slug(route: Route, chosen: dict, world: World) -> list:
 
 def _item_id(route: Route, chosen: dict, world: World) -> list:
     workshop_id = chosen["workshop_id"]
+    if route.name == "alignment:moderate":
+        key = (workshop_id, chosen["slug"])
+        return [world.hidden_items.get(key, world.items[key])]
     if "slug" in chosen:
         return [world.items[(workshop_id, chosen["slug"])]]
     if route.name == "alignment:agreement_comment":
@@ -152,6 +174,10 @@ def _item_id(route: Route, chosen: dict, world: World) -> list:
         f"{route.route} ({route.name}): tests/security/routes.py does not know which item "
         "<item_id> names here; teach _item_id()."
     )
+
+
+def _group_id(route: Route, chosen: dict, world: World) -> list:
+    return [world.groups[(chosen["workshop_id"], chosen["slug"])]]
 
 
 def _kpi_id(route: Route, chosen: dict, world: World) -> list:
@@ -175,7 +201,16 @@ def _invitation_key(route: Route, chosen: dict, world: World) -> list:
 
 
 def _action(route: Route, chosen: dict, world: World) -> list:
-    return list(FACILITATION_ACTIONS)
+    if route.name == "alignment:moderate":
+        return list(MODERATION_ACTIONS)
+    if route.name == "alignment:group_action":
+        return list(GROUP_ACTIONS)
+    if route.name == "alignment:facilitate":
+        return list(FACILITATION_ACTIONS)
+    pytest.fail(
+        f"{route.route} ({route.name}): tests/security/routes.py does not know which "
+        "<action>s this route has; teach _action()."
+    )
 
 
 def _code(route: Route, chosen: dict, world: World) -> list:
@@ -186,6 +221,7 @@ FILLERS: dict[str, Callable[[Route, dict, World], list]] = {
     "workshop_id": _workshop_id,
     "slug": _slug,
     "item_id": _item_id,
+    "group_id": _group_id,
     "member_key": _member_key,
     "invitation_key": _invitation_key,
     "action": _action,

@@ -233,6 +233,9 @@ PROBES_THAT_WRITE = {
     "alignment:item_delete",
     "alignment:item_move",
     "alignment:dot",
+    "alignment:answer_group",
+    "alignment:moderate",
+    "alignment:group_action",
     "alignment:agreement_comment",
 }
 # Run last, in this order: they withdraw the invitation the resend probe names,
