@@ -3,6 +3,7 @@ brainstorm and the dot vote. Each changes the room for everyone at once."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.db import transaction
@@ -75,9 +76,9 @@ def reveal(workshop: Workshop, step, *, by, group: bool = False) -> int:
     """End the private brainstorm: everyone sees every answer but those the
     facilitator set aside. `group`: similar answers are proposed as groups."""
     ensure_editable(workshop)
-    count = step.model.objects.filter(workshop=workshop, revealed=False, set_aside="").update(
-        revealed=True
-    )
+    waiting = step.model.objects.filter(workshop=workshop, revealed=False, set_aside="")
+    _shuffle_anonymous(waiting.filter(anonymous=True))
+    count = waiting.update(revealed=True)
     if workshop.brainstorm_step == step.slug:
         workshop.brainstorm_step = ""
         workshop.brainstorm_anonymous = workshop.brainstorm_moderated = False
@@ -101,6 +102,16 @@ def reveal(workshop: Workshop, step, *, by, group: bool = False) -> int:
         groups=groups,
     )
     return count
+
+
+def _shuffle_anonymous(answers) -> None:
+    """Anonymous answers are revealed in an order of chance: the order they were
+    written in, beside who was in the room when, would tell their authors."""
+    places = list(answers.order_by("order", "created").values_list("pk", "order"))
+    orders = [order for _pk, order in places]
+    random.SystemRandom().shuffle(orders)
+    for (pk, _order), order in zip(places, orders, strict=True):
+        answers.model.objects.filter(pk=pk).update(order=order)
 
 
 @transaction.atomic

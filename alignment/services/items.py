@@ -29,7 +29,11 @@ def _audit_item(workshop: Workshop, by, action: str, item, **detail) -> None:
     # The audit log is the lead's to read: an answer a brainstorm still hides is
     # named there by its kind alone (its title, and its old title, stay its author's).
     title = item.title if item.revealed else _("a hidden brainstorm answer")
-    if not item.revealed and "old" in detail:
+    if item.anonymous:
+        # Nor is an anonymous one: its title beside the entry's time, and who was
+        # in the room then, would name its author.
+        title = _("an anonymous brainstorm answer")
+    if (item.anonymous or not item.revealed) and "old" in detail:
         detail["old"] = title
     # An anonymous answer's author is named nowhere: what they do to it themselves
     # is recorded without them.

@@ -154,3 +154,21 @@ def test_an_answer_set_aside_does_not_hold_up_the_sign_off(moderated, as_lead, l
     assert not hidden_answers(moderated)
     data, _hash = signoff.current_content(moderated)
     assert "Spam answer" not in json.dumps(data)
+
+
+def test_anonymous_answers_are_revealed_in_an_order_of_chance(as_lead, as_leader, workshop):
+    as_lead.post(url(workshop, "facilitate/brainstorm"), {"anonymous": "1"})
+    titles = [f"Anonymous idea {n}" for n in range(12)]
+    for title in titles:
+        as_leader.post(url(workshop, "items"), {"new-title": title})
+    as_lead.post(url(workshop, "facilitate/reveal"))
+    shown = list(
+        Persona.objects.filter(workshop=workshop, anonymous=True)
+        .order_by("order")
+        .values_list("title", flat=True)
+    )
+    # The same answers in their places, not in the order they were written (12! to 1).
+    assert sorted(shown) == sorted(titles) and shown != titles
+    # The audit log names none of them, so its times tell nothing either.
+    targets = AuditEntry.objects.filter(action="item.added").values_list("target", flat=True)
+    assert not any(title in target for target in targets for title in titles)
