@@ -124,6 +124,15 @@ def merge(workshop: Workshop, step, group: AnswerGroup, into: AnswerGroup, *, by
 
 
 @transaction.atomic
+def ungroup(workshop: Workshop, step, group: AnswerGroup, *, by) -> None:
+    """The group's answers are in no group again."""
+    ensure_editable(workshop)
+    _answers(workshop, step).filter(group=group).update(group=None)
+    group.delete()
+    _changed(workshop, step, by, "group.ungrouped", group.title)
+
+
+@transaction.atomic
 def move(workshop: Workshop, step, answer, to: AnswerGroup | None, *, by, new: bool = False):
     """Drags one answer to another group, out of every group (`to` None), or into a
     group of its own (`new`: the split), titled by the answer. Returns its group."""

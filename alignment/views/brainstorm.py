@@ -70,8 +70,7 @@ def group_action(request: HttpRequest, workshop_id, slug: str, group_id, action:
             into = _group(access, step, _uuid(request.POST.get("into")))
             brainstorm.merge(workshop, step, group, into, by=request.user)
         elif action == "ungroup":
-            for answer in step.model.objects.filter(workshop=workshop, group=group):
-                brainstorm.move(workshop, step, answer, None, by=request.user)
+            brainstorm.ungroup(workshop, step, group, by=request.user)
         else:
             vote = get_object_or_404(DotVote, workshop=workshop, step=step.slug, is_open=True)
             dot = (

@@ -205,3 +205,19 @@ def test_an_export_with_groups_imports_with_them(as_lead, as_leader, workshop):
         {"file": SimpleUploadedFile("x.json", broken, "application/json"), "quarter": "2027-Q2"},
     )
     assert refused.status_code == 422 and not Workshop.objects.filter(quarter="2027-Q2").exists()
+
+
+def test_ungrouping_a_group_frees_its_answers_in_one_change(as_lead, as_leader, workshop):
+    brainstorm(as_lead, [as_leader], workshop)
+    as_lead.post(url(workshop, "facilitate/reveal"), {"group": "1"})
+    group = AnswerGroup.objects.filter(workshop=workshop).first()
+    members = list(Persona.objects.filter(group=group).values_list("pk", flat=True))
+    workshop.refresh_from_db()
+    revision = workshop.revision
+    as_lead.post(url(workshop, f"g/{group.pk}/ungroup"))
+    assert not AnswerGroup.objects.filter(pk=group.pk).exists()
+    assert not Persona.objects.filter(pk__in=members).exclude(group=None).exists()
+    workshop.refresh_from_db()
+    assert workshop.revision == revision + 1
+    entry = AuditEntry.objects.get(action="group.ungrouped")
+    assert entry.action_label == "Ungrouped a group of answers" and entry.target == group.title
