@@ -85,7 +85,6 @@ def room_items_context(workshop, step, rights: Rights) -> dict:
             "author_id", "pk", "version", "set_aside"
         )
     )
-    anonymous = step.model.objects.filter(workshop=workshop, revealed=True, anonymous=True)
     vote = DotVote.objects.filter(workshop=workshop, step=step.slug).first()
     totals: Counter = Counter()
     personal: dict[int, list] = defaultdict(list)
@@ -95,8 +94,10 @@ def room_items_context(workshop, step, rights: Rights) -> dict:
             personal[voter_id].append(f"d{item_id}")
     for author_id, pk, version, set_aside in hidden:
         personal[author_id].append(f"h{pk}.{version}.{set_aside}")
-    for author_id, pk, version in anonymous.values_list("author_id", "pk", "version"):
-        personal[author_id].append(f"a{pk}.{version}")
+    # Read off the list already loaded: no query of its own.
+    for item in visible:
+        if item.anonymous:
+            personal[item.author_id].append(f"a{item.pk}.{item.version}")
     frozen = workshop.is_frozen
     entries = [
         {
